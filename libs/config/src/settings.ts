@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port');
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0),
+    )
+    .pipe(z.array(item).min(1, 'must list at least one value'));
+
+export const port = z.coerce.number().int().min(1).max(65535);
+
+/** Settings every service has. */
+export const commonSettings = {
+  HTTP_PORT: port,
+  /** Loopback by default; containers set 0.0.0.0. */
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const kafkaSettings = {
+  KAFKA_BROKERS: commaList(hostPort),
+  KAFKA_CLIENT_ID: z.string().min(1).default('costwatch'),
+  /** Deliveries of one message before it goes to the dead-letter topic. */
+  KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+};
+
+export const mongoSettings = {
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name').default('costwatch'),
+};
+
+export const s3Settings = {
+  S3_ENDPOINT: url.optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1),
+  S3_SECRET_ACCESS_KEY: z.string().min(1),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name').default('costwatch-billing'),
+};
+
+export const alertmanagerSettings = {
+  ALERTMANAGER_URLS: commaList(url),
+};
+
+export const syslogSettings = {
+  SYSLOG_HOST: z.string().min(1),
+  SYSLOG_PORT: port.default(514),
+  SYSLOG_PROTOCOL: z.enum(['udp', 'tcp']).default('udp'),
+};

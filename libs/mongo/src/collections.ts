@@ -1,0 +1,9 @@
+/** MongoDB collection names, as in the design brief. */
+export const Collections = {
+  records: 'billing_records',
+  hourly: 'billing_hourly',
+  daily: 'billing_daily',
+  baselines: 'billing_baseline',
+  anomalies: 'billing_anomalies',
+  notifications: 'notification_state',
+} as const;

@@ -1,0 +1,3 @@
+export * from './connect-mongo';
+export * from './collections';
+export * from './mongo.module';

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { ConfigError } from '@costwatch/config';
+
+export interface ServiceDefinition<C extends { HTTP_PORT: number; HTTP_HOST: string }> {
+  name: string;
+  loadConfig: () => C;
+  module: (config: C) => DynamicModule;
+}
+
+/**
+ * Common `main.ts` body: parse config first (a bad setting stops startup with a message
+ * naming it, exit code 78 = EX_CONFIG), then boot Nest with pino logging and listen.
+ */
+export async function bootstrapService<C extends { HTTP_PORT: number; HTTP_HOST: string }>(definition: ServiceDefinition<C>): Promise<void> {
+  let config: C;
+  try {
+    config = definition.loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${JSON.stringify({ level: 'fatal', service: definition.name, msg: error.message, problems: error.problems })}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const app = await NestFactory.create(definition.module(config), { bufferLogs: true });
+  app.useLogger(app.get(NestPinoLogger));
+  app.enableShutdownHooks();
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+}

@@ -1,0 +1,25 @@
+import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
+import { REDACTED, redactionPaths } from './redaction';
+
+export interface LoggerOptions {
+  service: string;
+  level?: LevelWithSilent;
+  /** Where lines go; stdout when omitted. Tests pass a stream to read lines back. */
+  destination?: DestinationStream;
+}
+
+/** JSON logs, object first (`logger.info({ topic, offset }, 'processed')`), secrets redacted. */
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: options.service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: redactionPaths(), censor: REDACTED },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? pino.destination({ sync: false }),
+  );
+}
+
+export type { Logger };

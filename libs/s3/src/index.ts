@@ -1,0 +1,2 @@
+export * from './s3-store';
+export * from './s3.module';

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { Topics } from '@costwatch/contracts';
+import { KafkaModule } from '@costwatch/kafka';
+import { ObservabilityModule } from '@costwatch/observability';
+import type { CollectorConfig } from './config/collector.config';
+
+@Module({})
+export class AppModule {
+  static register(config: CollectorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'collector', logLevel: config.LOG_LEVEL }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: config.KAFKA_CLIENT_ID,
+          topics: [{ topic: Topics.billingRecords, numPartitions: config.RECORDS_PARTITIONS }],
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { connect } from 'node:net';
+import { Readiness } from '@costwatch/observability';
+import type { NotifierConfig } from '../config/notifier.config';
+
+export const NOTIFIER_CONFIG = Symbol('NOTIFIER_CONFIG');
+
+function tcpReachable(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** The notifier is ready when every Alertmanager answers `/-/ready` and a TCP syslog peer accepts. */
+@Injectable()
+export class DeliveryReadiness {
+  constructor(@Inject(NOTIFIER_CONFIG) config: NotifierConfig, readiness: Readiness) {
+    readiness.add({
+      name: 'alertmanager',
+      check: async () => {
+        for (const url of config.ALERTMANAGER_URLS) {
+          const response = await fetch(new URL('/-/ready', url));
+          if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+        }
+      },
+    });
+    // UDP has no handshake to probe; TCP syslog must accept a connection.
+    if (config.SYSLOG_PROTOCOL === 'tcp') {
+      readiness.add({ name: 'syslog', check: () => tcpReachable(config.SYSLOG_HOST, config.SYSLOG_PORT) });
+    }
+  }
+}
