@@ -1,4 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unitProject } = require('../../jest.preset.js');
 
 export default unitProject(__dirname, 'kafka');

@@ -7,12 +7,13 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 
-  static fromZod(error: z.ZodError): ConfigError {
+  static fromZod(error: z.ZodError, given: Readonly<Record<string, unknown>>): ConfigError {
     return new ConfigError(
-      error.issues.map((issue) => ({
-        setting: issue.path.length > 0 ? issue.path.join('.') : '(root)',
-        problem: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
-      })),
+      error.issues.map((issue) => {
+        const setting = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+        const isSet = issue.path.length > 0 && given[String(issue.path[0])] !== undefined;
+        return { setting, problem: isSet ? issue.message : 'is required but not set' };
+      }),
     );
   }
 }

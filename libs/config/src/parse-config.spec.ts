@@ -33,6 +33,7 @@ describe('parseConfig', () => {
       expect(error).toBeInstanceOf(ConfigError);
       const settings = (error as ConfigError).problems.map((p) => p.setting.split('.')[0]);
       expect(settings).toEqual(expect.arrayContaining(['HTTP_PORT', 'KAFKA_BROKERS', 'ALERTMANAGER_URLS']));
+      expect((error as ConfigError).message).not.toContain('is required');
     }
   });
 });

@@ -9,6 +9,6 @@ export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proce
   // Empty strings count as unset, so `FOO=` in a compose file falls back to the default.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const result = schema.safeParse(cleaned);
-  if (!result.success) throw ConfigError.fromZod(result.error);
+  if (!result.success) throw ConfigError.fromZod(result.error, cleaned);
   return Object.freeze(result.data) as Readonly<z.output<S>>;
 }

@@ -27,7 +27,7 @@ export function createKafka({ brokers, clientId, logger }: KafkaConnection): Kaf
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
-        const { message, ...extra } = log;
+        const { message, timestamp: _timestamp, logger: _logger, ...extra } = log;
         kafkaLogger[pinoLevel[level]](extra, message);
       },
   });

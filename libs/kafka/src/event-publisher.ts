@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { Headers } from './headers';
 import type { KafkaMetrics } from './kafka-metrics';
@@ -20,8 +20,9 @@ export class EventPublisher {
     kafka: Kafka,
     private readonly metrics?: KafkaMetrics,
   ) {
-    // Idempotent producer: broker-side dedup of retried sends (one in-flight request per connection).
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    // No broker-side idempotence: a retried send may duplicate a message, and consumers are
+    // idempotent by construction (deterministic ids, upserts), which also covers replays.
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   connect(): Promise<void> {

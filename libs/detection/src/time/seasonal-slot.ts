@@ -1,0 +1,27 @@
+import { MS } from './duration';
+
+/**
+ * Where a timestamp falls in a repeating calendar period, e.g. hour-of-week (period one week,
+ * slot one hour) or 5-minute-of-day. Slots are computed in UTC; `originMs` moves slot 0 to a
+ * chosen instant — the default makes hour-of-week slot 0 Monday 00:00 UTC (the Unix epoch was a
+ * Thursday, three days later).
+ */
+export interface SeasonalLayout {
+  readonly periodMs: number;
+  readonly slotMs: number;
+  readonly originMs: number;
+}
+
+export const MONDAY_ORIGIN_MS = -3 * MS.day;
+
+export const HOUR_OF_WEEK: SeasonalLayout = { periodMs: MS.week, slotMs: MS.hour, originMs: MONDAY_ORIGIN_MS };
+
+export function slotCount(layout: SeasonalLayout): number {
+  return Math.max(1, Math.round(layout.periodMs / layout.slotMs));
+}
+
+export function seasonalSlot(timestampMs: number, layout: SeasonalLayout): number {
+  const slots = slotCount(layout);
+  const slot = Math.floor((timestampMs - layout.originMs) / layout.slotMs) % slots;
+  return slot < 0 ? slot + slots : slot;
+}

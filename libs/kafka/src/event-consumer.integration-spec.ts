@@ -1,0 +1,135 @@
+import { Partitioners, type Kafka } from 'kafkajs';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { billingRecordEventSchema, billingRecordId, createEnvelope, deadLetterTopic, type BillingRecord } from '@costwatch/contracts';
+import { collectMessages, testEndpoints, uniqueName, waitFor } from '@costwatch/testing';
+import { createKafka } from './create-kafka';
+import { ensureTopics } from './ensure-topics';
+import { NonRetriableError } from './errors';
+import { EventConsumer } from './event-consumer';
+import { EventPublisher } from './event-publisher';
+import { Headers, headerText } from './headers';
+import { KafkaMetrics } from './kafka-metrics';
+
+const logger = pino({ level: 'silent' });
+
+function record(serviceId: string, amount: string): BillingRecord {
+  const identity = {
+    source: 'synthetic' as const,
+    domainId: 'dom-1',
+    projectId: 'proj-1',
+    serviceId,
+    periodStart: '2026-11-01T00:00:00Z',
+    granularity: 'HOURLY' as const,
+    currency: 'USD',
+  };
+  return { ...identity, id: billingRecordId(identity), serviceName: serviceId, periodEnd: '2026-11-01T01:00:00Z', amount, collectedAt: '2026-11-01T02:00:00Z' };
+}
+
+describe('EventConsumer dead-letter path (real Kafka)', () => {
+  let kafka: Kafka;
+  let publisher: EventPublisher;
+  let consumer: EventConsumer<typeof billingRecordEventSchema> | undefined;
+  let registry: Registry;
+
+  beforeAll(async () => {
+    kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'test', logger });
+    registry = new Registry();
+    publisher = new EventPublisher(kafka, new KafkaMetrics(registry));
+    await publisher.connect();
+  });
+
+  afterEach(async () => {
+    await consumer?.stop();
+    consumer = undefined;
+  });
+
+  afterAll(async () => {
+    await publisher.disconnect();
+  });
+
+  it('dead-letters malformed and invalid messages with their reason and original bytes, and keeps consuming', async () => {
+    const topic = uniqueName('records');
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    const raw = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await raw.connect();
+    const invalid = JSON.stringify(createEnvelope('billing.record', 'test', { ...record('compute', '1.5'), amount: 1.5 }));
+    await raw.send({
+      topic,
+      messages: [
+        { key: 'k1', value: '{"not json', headers: { [Headers.correlationId]: 'corr-1' } },
+        { key: 'k2', value: invalid },
+      ],
+    });
+    await raw.disconnect();
+    await publisher.publish(topic, billingRecordEventSchema, [{ key: 'k3', event: createEnvelope('billing.record', 'test', record('storage', '2.25')) }]);
+
+    const handled: string[] = [];
+    consumer = new EventConsumer(
+      kafka,
+      { groupId: uniqueName('group'), topic, schema: billingRecordEventSchema, handle: (event) => Promise.resolve(void handled.push(event.payload.serviceId)) },
+      publisher,
+      logger,
+      new KafkaMetrics(new Registry()),
+    );
+    await consumer.start();
+
+    await waitFor(() => (handled.length === 1 ? true : undefined), 'the valid record after two poison messages');
+    expect(handled).toEqual(['storage']);
+
+    const dead = await collectMessages(kafka, deadLetterTopic(topic), 2);
+    const byKey = new Map(dead.map((m) => [m.key?.toString(), m]));
+    const notJson = byKey.get('k1')!;
+    expect(notJson.value?.toString()).toBe('{"not json');
+    expect(headerText(notJson.headers, Headers.dlqReason)).toMatch(/^invalid: not JSON/);
+    expect(headerText(notJson.headers, Headers.correlationId)).toBe('corr-1');
+    expect(headerText(notJson.headers, Headers.dlqOriginalTopic)).toBe(topic);
+    expect(headerText(notJson.headers, Headers.dlqOriginalOffset)).toBe('0');
+    const badAmount = byKey.get('k2')!;
+    expect(badAmount.value?.toString()).toBe(invalid);
+    expect(headerText(badAmount.headers, Headers.dlqReason)).toMatch(/^invalid: failed validation: payload\.amount/);
+  });
+
+  it('retries a failing handler with backoff, then dead-letters it; a non-retriable error skips the retries', async () => {
+    const topic = uniqueName('records');
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    await publisher.publish(topic, billingRecordEventSchema, [
+      { key: 'flaky', event: createEnvelope('billing.record', 'test', record('flaky', '1')) },
+      { key: 'broken', event: createEnvelope('billing.record', 'test', record('broken', '1')) },
+      { key: 'poison', event: createEnvelope('billing.record', 'test', record('poison', '1')) },
+      { key: 'fine', event: createEnvelope('billing.record', 'test', record('fine', '1')) },
+    ]);
+    const attempts = new Map<string, number>();
+    const done: string[] = [];
+    consumer = new EventConsumer(
+      kafka,
+      {
+        groupId: uniqueName('group'),
+        topic,
+        schema: billingRecordEventSchema,
+        retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
+        handle: (event, context) => {
+          const service = event.payload.serviceId;
+          attempts.set(service, context.attempt);
+          if (service === 'flaky' && context.attempt < 2) return Promise.reject(new Error('database timeout'));
+          if (service === 'broken') return Promise.reject(new Error('database down'));
+          if (service === 'poison') return Promise.reject(new NonRetriableError('violates invariant'));
+          done.push(service);
+          return Promise.resolve();
+        },
+      },
+      publisher,
+      logger,
+    );
+    await consumer.start();
+    await waitFor(() => (done.includes('fine') ? true : undefined), 'the last message');
+
+    expect(done).toEqual(['flaky', 'fine']);
+    expect(Object.fromEntries(attempts)).toEqual({ flaky: 2, broken: 3, poison: 1, fine: 1 });
+    const dead = await collectMessages(kafka, deadLetterTopic(topic), 2);
+    const reasons = Object.fromEntries(dead.map((m) => [m.key?.toString(), headerText(m.headers, Headers.dlqReason)]));
+    expect(reasons).toEqual({ broken: 'exhausted: 3 attempts failed; last: database down', poison: 'non_retriable: violates invariant' });
+    const metrics = await registry.getSingleMetricAsString('costwatch_messages_produced_total');
+    expect(metrics).toContain(`topic="${deadLetterTopic(topic)}"`);
+  });
+});
