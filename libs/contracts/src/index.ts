@@ -7,3 +7,4 @@ export * from './events/record-id';
 export * from './events/hourly-snapshot';
 export * from './events/daily-total';
 export * from './events/anomaly';
+export * from './money/money';
