@@ -132,4 +132,41 @@ describe('EventConsumer dead-letter path (real Kafka)', () => {
     const metrics = await registry.getSingleMetricAsString('costwatch_messages_produced_total');
     expect(metrics).toContain(`topic="${deadLetterTopic(topic)}"`);
   });
+
+  it('in batch mode, isolates one poison event and dead-letters only it', async () => {
+    const topic = uniqueName('records');
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    const services = ['a', 'b', 'poison', 'c', 'd'];
+    await publisher.publish(
+      topic,
+      billingRecordEventSchema,
+      services.map((service) => ({ key: service, event: createEnvelope('billing.record', 'test', record(service, '1')) })),
+    );
+    const handled = new Set<string>();
+    const batchSizes: number[] = [];
+    consumer = new EventConsumer(
+      kafka,
+      {
+        groupId: uniqueName('group'),
+        topic,
+        schema: billingRecordEventSchema,
+        retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 },
+        handleBatch: (items) => {
+          batchSizes.push(items.length);
+          if (items.some(({ event }) => event.payload.serviceId === 'poison')) return Promise.reject(new Error('constraint violated'));
+          items.forEach(({ event }) => handled.add(event.payload.serviceId));
+          return Promise.resolve();
+        },
+      },
+      publisher,
+      logger,
+    );
+    await consumer.start();
+    await waitFor(() => (handled.size === 4 ? true : undefined), 'the four good events');
+    expect([...handled].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(batchSizes[0]).toBe(5);
+    const dead = await collectMessages(kafka, deadLetterTopic(topic), 1);
+    expect(dead.map((m) => m.key?.toString())).toEqual(['poison']);
+    expect(headerText(dead[0]!.headers, Headers.dlqReason)).toBe('exhausted: 2 attempts failed; last: constraint violated');
+  });
 });

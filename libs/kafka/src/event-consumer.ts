@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { deadLetterTopic } from '@costwatch/contracts';
@@ -20,15 +20,29 @@ export interface MessageContext {
 
 export type EventHandler<T> = (event: T, context: MessageContext) => Promise<void>;
 
-export interface ConsumerOptions<S extends z.ZodTypeAny> {
+export interface BatchItem<T> {
+  event: T;
+  context: MessageContext;
+}
+
+/**
+ * Handles many events at once (one database round trip for hundreds of records). If the
+ * batch fails past its retries, each event is retried alone so only the poison goes to
+ * the DLQ; a batch handler must therefore be idempotent, as every handler here is.
+ */
+export type BatchHandler<T> = (items: Array<BatchItem<T>>) => Promise<void>;
+
+interface CommonConsumerOptions<S extends z.ZodTypeAny> {
   groupId: string;
   topic: string;
   schema: S;
-  handle: EventHandler<z.output<S>>;
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
 }
+
+export type ConsumerOptions<S extends z.ZodTypeAny> = CommonConsumerOptions<S> &
+  ({ handle: EventHandler<z.output<S>>; handleBatch?: never } | { handleBatch: BatchHandler<z.output<S>>; handle?: never; maxBatchSize?: number });
 
 type DeadLetterReason = 'invalid' | 'non_retriable' | 'exhausted';
 
@@ -72,15 +86,93 @@ export class EventConsumer<S extends z.ZodTypeAny> {
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachMessage: (payload) => this.onMessage(payload),
-    });
+    const concurrency = this.options.partitionsConsumedConcurrently ?? 1;
+    if (this.options.handleBatch) {
+      const handleBatch = this.options.handleBatch;
+      const maxBatchSize = this.options.maxBatchSize ?? 1_000;
+      await this.consumer.run({
+        partitionsConsumedConcurrently: concurrency,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.onBatch(payload, handleBatch, maxBatchSize),
+      });
+    } else {
+      await this.consumer.run({ partitionsConsumedConcurrently: concurrency, eachMessage: (payload) => this.onMessage(payload) });
+    }
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload, handleBatch: BatchHandler<z.output<S>>, maxBatchSize: number): Promise<void> {
+    const { batch, heartbeat, resolveOffset, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    const group = this.options.groupId;
+    for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + maxBatchSize);
+      const stopTimer = this.metrics?.handlerDuration.startTimer({ topic, group });
+      const items: Array<BatchItem<z.output<S>> & { message: KafkaMessage }> = [];
+      for (const message of chunk) {
+        const decoded = this.decode(message);
+        if (decoded.ok) {
+          items.push({ event: decoded.event, message, context: this.contextFor(topic, partition, message, 1) });
+        } else {
+          this.metrics?.handlerErrors.inc({ topic, group, kind: 'invalid' });
+          await this.deadLetter(topic, partition, message, 'invalid', decoded.reason, 1);
+        }
+      }
+      if (items.length > 0) await this.handleBatchWithRetries(topic, partition, items, handleBatch, heartbeat);
+      const last = chunk[chunk.length - 1];
+      if (last) resolveOffset(last.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+      this.metrics?.consumed.inc({ topic, group }, chunk.length);
+      stopTimer?.();
+    }
+  }
+
+  private async handleBatchWithRetries(
+    topic: string,
+    partition: number,
+    items: Array<BatchItem<z.output<S>> & { message: KafkaMessage }>,
+    handleBatch: BatchHandler<z.output<S>>,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const group = this.options.groupId;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await handleBatch(items.map(({ event, context }) => ({ event, context: { ...context, attempt } })));
+        return;
+      } catch (error) {
+        this.metrics?.handlerErrors.inc({ topic, group, kind: error instanceof NonRetriableError ? 'non_retriable' : 'retriable' });
+        if (error instanceof NonRetriableError || attempt >= this.policy.maxAttempts) break;
+        if (this.stopping) throw error;
+        const delay = backoffDelay(this.policy, attempt);
+        this.logger.warn({ err: error, partition, size: items.length, delayMs: delay }, 'batch failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await heartbeat();
+      }
+    }
+    // The batch keeps failing: isolate the culprit by handling each event alone.
+    this.logger.warn({ partition, size: items.length }, 'batch failed past its retries; handling events one by one');
+    for (const { event, message } of items) {
+      await this.handleWithRetries(topic, partition, message, event, heartbeat, (e, context) => handleBatch([{ event: e, context }]));
+    }
+  }
+
+  private contextFor(topic: string, partition: number, message: KafkaMessage, attempt: number): MessageContext {
+    const correlationId = headerText(message.headers, Headers.correlationId);
+    return {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString() ?? null,
+      correlationId,
+      attempt,
+      logger: this.logger.child({ partition, offset: message.offset, correlationId, attempt }),
+    };
   }
 
   private async onMessage({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
@@ -91,7 +183,9 @@ export class EventConsumer<S extends z.ZodTypeAny> {
       this.metrics?.handlerErrors.inc({ topic, group, kind: 'invalid' });
       await this.deadLetter(topic, partition, message, 'invalid', decoded.reason, 1);
     } else {
-      await this.handleWithRetries(topic, partition, message, decoded.event, heartbeat);
+      const handle = this.options.handle;
+      if (!handle) throw new Error('EventConsumer without a handler');
+      await this.handleWithRetries(topic, partition, message, decoded.event, heartbeat, handle);
     }
     this.metrics?.consumed.inc({ topic, group });
     stopTimer?.();
@@ -119,13 +213,14 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     message: KafkaMessage,
     event: z.output<S>,
     heartbeat: () => Promise<void>,
+    handle: EventHandler<z.output<S>>,
   ): Promise<void> {
     const group = this.options.groupId;
-    const correlationId = headerText(message.headers, Headers.correlationId);
     for (let attempt = 1; ; attempt += 1) {
-      const logger = this.logger.child({ partition, offset: message.offset, correlationId, attempt });
+      const context = this.contextFor(topic, partition, message, attempt);
+      const logger = context.logger;
       try {
-        await this.options.handle(event, { topic, partition, offset: message.offset, key: message.key?.toString() ?? null, correlationId, attempt, logger });
+        await handle(event, context);
         return;
       } catch (error) {
         if (error instanceof NonRetriableError) {
