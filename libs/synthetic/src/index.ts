@@ -1,0 +1,4 @@
+export * from './random';
+export * from './catalog';
+export * from './synthetic-billing';
+export * from './expected-totals';
