@@ -27,6 +27,8 @@ export const commonSettings = {
 export const kafkaSettings = {
   KAFKA_BROKERS: commaList(hostPort),
   KAFKA_CLIENT_ID: z.string().min(1).default('costwatch'),
+  /** Prepended to every topic name, e.g. "staging." — lets environments share a cluster. */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may only contain letters, digits, ".", "_" and "-"').default(''),
   /** Deliveries of one message before it goes to the dead-letter topic. */
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
 };

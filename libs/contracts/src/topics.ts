@@ -15,3 +15,18 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;
 }
+
+export type TopicNames = { readonly [K in keyof typeof Topics]: string };
+
+/**
+ * The topic names with an optional prefix (`KAFKA_TOPIC_PREFIX`), so several environments
+ * (or test runs) can share one cluster without seeing each other's events.
+ */
+export function topicNames(prefix = ''): TopicNames {
+  return {
+    billingRecords: `${prefix}${Topics.billingRecords}`,
+    hourlySnapshots: `${prefix}${Topics.hourlySnapshots}`,
+    dailyTotals: `${prefix}${Topics.dailyTotals}`,
+    anomalies: `${prefix}${Topics.anomalies}`,
+  };
+}

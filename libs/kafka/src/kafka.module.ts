@@ -1,21 +1,27 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, type Admin } from 'kafkajs';
+import { topicNames, type TopicNames } from '@costwatch/contracts';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { ROOT_LOGGER, Readiness, keepTrying } from '@costwatch/observability';
 import { createKafka } from './create-kafka';
-import { ensureTopics, type TopicSpec } from './ensure-topics';
+import { ensureTopics } from './ensure-topics';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
 
 export interface KafkaModuleOptions {
   brokers: string[];
   clientId: string;
+  /** Prepended to every topic name (KAFKA_TOPIC_PREFIX). */
+  topicPrefix: string;
   /** Topics this service produces or consumes; created (with their DLQs) at startup. */
-  topics: TopicSpec[];
+  topics: Array<{ topic: keyof TopicNames; numPartitions?: number }>;
 }
 
 const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
+
+/** Injection token for the service's resolved topic names (prefix applied). */
+export const TOPIC_NAMES = Symbol('TOPIC_NAMES');
 
 /** Connects the shared producer in the background and reports the broker in readiness. */
 @Injectable()
@@ -38,7 +44,8 @@ class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     void keepTrying(
       'kafka',
       async () => {
-        await ensureTopics(this.kafka, this.options.topics);
+        const names = topicNames(this.options.topicPrefix);
+        await ensureTopics(this.kafka, this.options.topics.map(({ topic, numPartitions }) => ({ topic: names[topic], numPartitions })));
         await this.publisher.connect();
         this.connected = true;
       },
@@ -69,12 +76,13 @@ export class KafkaModule {
       global: true,
       providers: [
         { provide: KAFKA_OPTIONS, useValue: options },
+        { provide: TOPIC_NAMES, useValue: topicNames(options.topicPrefix) },
         { provide: Kafka, useFactory: (logger: Logger) => createKafka({ brokers: options.brokers, clientId: options.clientId, logger }), inject: [ROOT_LOGGER] },
         { provide: KafkaMetrics, useFactory: (registry: Registry) => new KafkaMetrics(registry), inject: [Registry] },
         { provide: EventPublisher, useFactory: (kafka: Kafka, metrics: KafkaMetrics) => new EventPublisher(kafka, metrics), inject: [Kafka, KafkaMetrics] },
         KafkaLifecycle,
       ],
-      exports: [Kafka, KafkaMetrics, EventPublisher],
+      exports: [Kafka, KafkaMetrics, EventPublisher, TOPIC_NAMES],
     };
   }
 }

@@ -1,10 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Topics } from '@costwatch/contracts';
+import type { Db } from 'mongodb';
 import { KafkaModule } from '@costwatch/kafka';
-import { MongoModule } from '@costwatch/mongo';
+import { MONGO_DB, MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
 import { S3Module } from '@costwatch/s3';
+import { AggregateRecordsUseCase } from './application/aggregate-records.use-case';
+import { ArchiveRecordsUseCase } from './application/archive-records.use-case';
+import { AGGREGATOR_DAYS, ARCHIVE_DAYS, BASELINE_SETTINGS, BILLING_EVENTS } from './application/billing-events.port';
+import { CloseDayUseCase } from './application/close-day.use-case';
 import type { BaselineConfig } from './config/baseline.config';
+import { CONSUMER_SETTINGS } from './consumers/consumer-settings';
+import { RecordsConsumers } from './consumers/records.consumers';
+import { BaselinesRepository } from './infra/baselines.repository';
+import { BillingEventsPublisher } from './infra/billing-events.publisher';
+import { DaysRepository } from './infra/days.repository';
+import { StorageInitializer } from './infra/indexes.initializer';
+import { RecordsRepository } from './infra/records.repository';
+import { RollupsRepository } from './infra/rollups.repository';
 
 @Module({})
 export class AppModule {
@@ -16,7 +28,8 @@ export class AppModule {
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID,
-          topics: [{ topic: Topics.billingRecords }, { topic: Topics.hourlySnapshots }, { topic: Topics.dailyTotals }],
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [{ topic: 'billingRecords' }, { topic: 'hourlySnapshots' }, { topic: 'dailyTotals' }],
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, db: config.MONGO_DB }),
         S3Module.forRoot({
@@ -26,6 +39,24 @@ export class AppModule {
           secretAccessKey: config.S3_SECRET_ACCESS_KEY,
           bucket: config.S3_BUCKET,
         }),
+      ],
+      providers: [
+        { provide: BASELINE_SETTINGS, useValue: { dayCloseGraceMs: config.DAY_CLOSE_GRACE_HOURS * 3_600_000, baselineWindowDays: config.BASELINE_WINDOW_DAYS } },
+        {
+          provide: CONSUMER_SETTINGS,
+          useValue: { aggregatorGroup: config.AGGREGATOR_GROUP_ID, archiverGroup: config.ARCHIVER_GROUP_ID, batchSize: config.CONSUMER_BATCH_SIZE, maxAttempts: config.KAFKA_MAX_ATTEMPTS },
+        },
+        { provide: AGGREGATOR_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'billing_days'), inject: [MONGO_DB] },
+        { provide: ARCHIVE_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'archive_days'), inject: [MONGO_DB] },
+        { provide: BILLING_EVENTS, useClass: BillingEventsPublisher },
+        RecordsRepository,
+        RollupsRepository,
+        BaselinesRepository,
+        StorageInitializer,
+        AggregateRecordsUseCase,
+        ArchiveRecordsUseCase,
+        CloseDayUseCase,
+        RecordsConsumers,
       ],
     };
   }

@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Topics } from '@costwatch/contracts';
 import { KafkaModule } from '@costwatch/kafka';
 import { ObservabilityModule } from '@costwatch/observability';
 import type { CollectorConfig } from './config/collector.config';
@@ -14,7 +13,8 @@ export class AppModule {
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID,
-          topics: [{ topic: Topics.billingRecords, numPartitions: config.RECORDS_PARTITIONS }],
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [{ topic: 'billingRecords', numPartitions: config.RECORDS_PARTITIONS }],
         }),
       ],
     };

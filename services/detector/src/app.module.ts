@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Topics } from '@costwatch/contracts';
 import { KafkaModule } from '@costwatch/kafka';
 import { MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
@@ -15,7 +14,8 @@ export class AppModule {
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID,
-          topics: [{ topic: Topics.hourlySnapshots }, { topic: Topics.anomalies }],
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [{ topic: 'hourlySnapshots' }, { topic: 'anomalies' }],
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, db: config.MONGO_DB }),
       ],

@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Topics } from '@costwatch/contracts';
 import { KafkaModule } from '@costwatch/kafka';
 import { MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
@@ -16,7 +15,8 @@ export class AppModule {
         KafkaModule.forRoot({
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID,
-          topics: [{ topic: Topics.anomalies }, { topic: Topics.dailyTotals }],
+          topicPrefix: config.KAFKA_TOPIC_PREFIX,
+          topics: [{ topic: 'anomalies' }, { topic: 'dailyTotals' }],
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, db: config.MONGO_DB }),
       ],

@@ -8,6 +8,13 @@ export const baselineConfigSchema = z.object({
   ...s3Settings,
   HTTP_PORT: commonSettings.HTTP_PORT.default(8082),
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-baseline'),
+  AGGREGATOR_GROUP_ID: z.string().min(1).default('costwatch-aggregator'),
+  ARCHIVER_GROUP_ID: z.string().min(1).default('costwatch-archiver'),
+  /** Records handled per database round trip. */
+  CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Event-time hours after midnight before a day closes (late records within it still count). */
+  DAY_CLOSE_GRACE_HOURS: z.coerce.number().min(0).max(72).default(2),
+  BASELINE_WINDOW_DAYS: z.coerce.number().int().min(7).max(90).default(30),
 });
 
 export type BaselineConfig = z.output<typeof baselineConfigSchema>;

@@ -8,6 +8,26 @@ export const collectorConfigSchema = z.object({
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-collector'),
   /** Partitions of billing.records.v1 when the collector creates it. */
   RECORDS_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  /** Sources collected on schedule, comma-separated. */
+  COLLECTOR_SOURCES: z
+    .string()
+    .default('synthetic')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['synthetic', 'kakaocloud', 'aws-cost-explorer'])).min(1)),
+  /** Collect on schedule inside the service (hourly and daily); off for CLI-driven backfills. */
+  SCHEDULE_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  HOURLY_CRON: z.string().min(9).default('5 * * * *'),
+  DAILY_CRON: z.string().min(9).default('30 0 * * *'),
+  SYNTHETIC_SEED: z.coerce.number().int().default(42),
+  SYNTHETIC_START: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').default('2026-09-01'),
+  SYNTHETIC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
+  SYNTHETIC_DOMAINS: z.coerce.number().int().min(1).max(100).default(4),
+  SYNTHETIC_PROJECTS_PER_DOMAIN: z.coerce.number().int().min(1).max(100).default(5),
+  SYNTHETIC_SERVICES_PER_PROJECT: z.coerce.number().int().min(1).max(12).default(6),
+  SYNTHETIC_ANOMALIES: z.coerce.number().int().min(0).max(1000).default(12),
 });
 
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { BillingRecord } from '@costwatch/contracts';
+import { ROOT_LOGGER } from '@costwatch/observability';
+import { S3Store } from '@costwatch/s3';
+import { compactDay, dayFileKey, dayPrefix, partFile } from '../domain/archive-layout';
+import { periodSlot } from '../domain/rollup-keys';
+import { Watermark } from '../domain/watermark';
+import type { DaysRepository } from '../infra/days.repository';
+import { ARCHIVE_DAYS, BASELINE_SETTINGS, type BaselineSettings } from './billing-events.port';
+import type { IncomingRecord } from './aggregate-records.use-case';
+
+/**
+ * Keeps every record in S3. Each batch is written as content-addressed part files per day
+ * (idempotent: the same batch gives the same keys); when a day closes, its parts are
+ * compacted into the seed's day file. A late record for a closed day re-compacts it.
+ */
+@Injectable()
+export class ArchiveRecordsUseCase {
+  private readonly watermark = new Watermark();
+
+  constructor(
+    private readonly store: S3Store,
+    @Inject(ARCHIVE_DAYS) private readonly days: DaysRepository,
+    @Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async execute(batch: readonly IncomingRecord[]): Promise<void> {
+    const byDate = new Map<string, BillingRecord[]>();
+    for (const { record } of batch) {
+      const { date } = periodSlot(record.periodStart);
+      byDate.set(date, [...(byDate.get(date) ?? []), record]);
+    }
+    await Promise.all([...byDate].map(([date, records]) => {
+      const part = partFile(date, records);
+      return this.store.putText(part.key, part.body, 'application/x-ndjson');
+    }));
+    const dates = [...byDate.keys()];
+    await this.days.touch(dates);
+    for (const date of dates) {
+      if (await this.days.isClosed(date)) await this.compact(date);
+    }
+    for (const { record, partition } of batch) this.watermark.observe(partition, Date.parse(record.periodEnd));
+    for (const date of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
+      await this.compact(date);
+      await this.days.markClosed(date, new Date());
+    }
+  }
+
+  async compact(date: string): Promise<void> {
+    const keys = (await this.store.listKeys(`${dayPrefix(date)}parts/`)).sort();
+    const parts = await Promise.all(keys.map(async (key) => (await this.store.getText(key)) ?? ''));
+    const records = compactDay(parts);
+    await this.store.putText(dayFileKey(date), JSON.stringify(records));
+    this.logger.info({ date, parts: keys.length, records: records.length }, 'day file written');
+  }
+
+  forgetPartition(partition: number): void {
+    this.watermark.forget(partition);
+  }
+}

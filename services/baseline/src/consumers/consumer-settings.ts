@@ -1,0 +1,8 @@
+export const CONSUMER_SETTINGS = Symbol('CONSUMER_SETTINGS');
+
+export interface ConsumerSettings {
+  aggregatorGroup: string;
+  archiverGroup: string;
+  batchSize: number;
+  maxAttempts: number;
+}

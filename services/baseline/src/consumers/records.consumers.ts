@@ -1,0 +1,57 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { billingRecordEventSchema, type TopicNames } from '@costwatch/contracts';
+import { EventConsumer, EventPublisher, KafkaMetrics, TOPIC_NAMES, type BatchItem } from '@costwatch/kafka';
+import { ROOT_LOGGER, Readiness, keepTrying } from '@costwatch/observability';
+import { AggregateRecordsUseCase } from '../application/aggregate-records.use-case';
+import { ArchiveRecordsUseCase } from '../application/archive-records.use-case';
+import { CONSUMER_SETTINGS, type ConsumerSettings } from './consumer-settings';
+
+type RecordItem = BatchItem<(typeof billingRecordEventSchema)['_zod']['output']>;
+
+const toIncoming = (items: RecordItem[]) => items.map(({ event, context }) => ({ record: event.payload, partition: context.partition }));
+
+/**
+ * The baseline service's two consumer groups on billing.records.v1: the archiver (S3) and
+ * the aggregator (MongoDB rollups, snapshots, day closing). Separate groups, so a slow S3
+ * never holds back detection and each keeps its own committed offsets.
+ */
+@Injectable()
+export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly consumers: Array<EventConsumer<typeof billingRecordEventSchema>>;
+  private readonly abort = new AbortController();
+
+  constructor(
+    kafka: Kafka,
+    publisher: EventPublisher,
+    metrics: KafkaMetrics,
+    aggregate: AggregateRecordsUseCase,
+    archive: ArchiveRecordsUseCase,
+    readiness: Readiness,
+    @Inject(CONSUMER_SETTINGS) settings: ConsumerSettings,
+    @Inject(TOPIC_NAMES) topics: TopicNames,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {
+    const common = { topic: topics.billingRecords, schema: billingRecordEventSchema, retry: { maxAttempts: settings.maxAttempts }, maxBatchSize: settings.batchSize };
+    this.consumers = [
+      new EventConsumer(kafka, { ...common, groupId: settings.aggregatorGroup, handleBatch: (items) => aggregate.execute(toIncoming(items)) }, publisher, logger, metrics),
+      new EventConsumer(kafka, { ...common, groupId: settings.archiverGroup, handleBatch: (items) => archive.execute(toIncoming(items)) }, publisher, logger, metrics),
+    ];
+    readiness.add({
+      name: 'consumers',
+      check: () => (this.consumers.every((c) => c.isReady) ? Promise.resolve() : Promise.reject(new Error('consumer groups not joined yet'))),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    for (const consumer of this.consumers) {
+      void keepTrying('records consumer', () => consumer.start(), this.logger, this.abort.signal);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.abort.abort();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+}

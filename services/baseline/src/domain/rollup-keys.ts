@@ -1,0 +1,19 @@
+import type { BillingRecord } from '@costwatch/contracts';
+
+/** The rollup series: one domain/project/service in one currency. */
+export type SeriesIdentity = Pick<BillingRecord, 'domainId' | 'projectId' | 'serviceId' | 'currency'>;
+
+export const seriesId = (s: SeriesIdentity): string => `${s.domainId}|${s.projectId}|${s.serviceId}|${s.currency}`;
+
+/** UTC calendar date (YYYY-MM-DD) and hour of a record's period start. */
+export function periodSlot(periodStart: string): { date: string; hour: number } {
+  const iso = new Date(periodStart).toISOString();
+  return { date: iso.slice(0, 10), hour: Number(iso.slice(11, 13)) };
+}
+
+export const dayKey = (date: string, s: SeriesIdentity): string => `${date}|${seriesId(s)}`;
+export const hourKey = (date: string, hour: number, s: SeriesIdentity): string => `${date}T${String(hour).padStart(2, '0')}|${seriesId(s)}`;
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,46 @@
+import type { Collection, Db } from 'mongodb';
+
+interface DayDocument {
+  _id: string;
+  closed: boolean;
+  closedAt?: string;
+}
+
+/**
+ * Which days have data and which are closed. The aggregator keeps `billing_days` (closed =
+ * daily totals published and baselines built); the archiver keeps `archive_days` (closed =
+ * the day file compacted), so each consumer group closes days at its own pace.
+ */
+export class DaysRepository {
+  private readonly collection: Collection<DayDocument>;
+
+  constructor(db: Db, name: 'billing_days' | 'archive_days') {
+    this.collection = db.collection<DayDocument>(name);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // Serves openDays(): the days still waiting for the watermark.
+    await this.collection.createIndex({ closed: 1 }, { name: 'closed' });
+  }
+
+  async touch(days: readonly string[]): Promise<void> {
+    if (days.length === 0) return;
+    await this.collection.bulkWrite(
+      days.map((day) => ({ updateOne: { filter: { _id: day }, update: { $setOnInsert: { closed: false } }, upsert: true } })),
+      { ordered: false },
+    );
+  }
+
+  async openDays(): Promise<string[]> {
+    const documents = await this.collection.find({ closed: false }, { projection: { _id: 1 } }).toArray();
+    return documents.map((d) => d._id).sort();
+  }
+
+  async isClosed(day: string): Promise<boolean> {
+    return (await this.collection.findOne({ _id: day }))?.closed === true;
+  }
+
+  async markClosed(day: string, at: Date): Promise<void> {
+    await this.collection.updateOne({ _id: day }, { $set: { closed: true, closedAt: at.toISOString() } }, { upsert: true });
+  }
+}

@@ -1,0 +1,40 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER, keepTrying } from '@costwatch/observability';
+import { S3Store } from '@costwatch/s3';
+import type { DaysRepository } from './days.repository';
+import { BaselinesRepository } from './baselines.repository';
+import { RecordsRepository } from './records.repository';
+import { RollupsRepository } from './rollups.repository';
+import { AGGREGATOR_DAYS, ARCHIVE_DAYS } from '../application/billing-events.port';
+
+/** Ensures every collection's indexes and the archive bucket before consuming. */
+@Injectable()
+export class StorageInitializer implements OnApplicationBootstrap {
+  constructor(
+    private readonly records: RecordsRepository,
+    private readonly rollups: RollupsRepository,
+    private readonly baselines: BaselinesRepository,
+    @Inject(AGGREGATOR_DAYS) private readonly aggregatorDays: DaysRepository,
+    @Inject(ARCHIVE_DAYS) private readonly archiveDays: DaysRepository,
+    private readonly store: S3Store,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await keepTrying(
+      'storage indexes',
+      async () => {
+        await Promise.all([
+          this.records.ensureIndexes(),
+          this.rollups.ensureIndexes(),
+          this.baselines.ensureIndexes(),
+          this.aggregatorDays.ensureIndexes(),
+          this.archiveDays.ensureIndexes(),
+          this.store.ensureBucket(),
+        ]);
+      },
+      this.logger,
+    );
+  }
+}

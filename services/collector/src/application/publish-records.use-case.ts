@@ -1,0 +1,71 @@
+import { BILLING_RECORD_EVENT, billingRecordEventSchema, createEnvelope, deadLetterTopic, seriesKey, type TopicNames } from '@costwatch/contracts';
+import type { EventPublisher } from '@costwatch/kafka';
+import { Headers } from '@costwatch/kafka';
+import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../domain/billing-source';
+
+export interface CollectionSummary {
+  source: string;
+  published: number;
+  rejected: number;
+  firstPeriod: string | undefined;
+  lastPeriod: string | undefined;
+  seconds: number;
+}
+
+export type ProgressListener = (summary: CollectionSummary) => void;
+
+const CHUNK = 500;
+
+/**
+ * Publishes what a source yields to billing.records.v1, keyed by series so one
+ * domain/project/service stays on one partition (and in order). Rows the source could not
+ * turn into records go to the records dead-letter topic with their reason and location.
+ */
+export class PublishRecordsUseCase {
+  constructor(
+    private readonly publisher: EventPublisher,
+    private readonly topics: TopicNames,
+    private readonly producer: string,
+  ) {}
+
+  async collect(source: BillingSource, window: CollectionWindow, onProgress?: ProgressListener): Promise<CollectionSummary> {
+    return this.publishAll(source.name, source.collect(window), onProgress);
+  }
+
+  async publishAll(sourceName: string, batches: AsyncIterable<SourceBatch>, onProgress?: ProgressListener): Promise<CollectionSummary> {
+    const started = Date.now();
+    const summary: CollectionSummary = { source: sourceName, published: 0, rejected: 0, firstPeriod: undefined, lastPeriod: undefined, seconds: 0 };
+    const correlationId = `${sourceName}-${new Date(started).toISOString()}`;
+    for await (const batch of batches) {
+      for (let i = 0; i < batch.records.length; i += CHUNK) {
+        const chunk = batch.records.slice(i, i + CHUNK);
+        await this.publisher.publish(
+          this.topics.billingRecords,
+          billingRecordEventSchema,
+          chunk.map((record) => ({ key: seriesKey(record), event: createEnvelope(BILLING_RECORD_EVENT, this.producer, record, { correlationId }) })),
+        );
+        for (const record of chunk) {
+          if (!summary.firstPeriod || record.periodStart < summary.firstPeriod) summary.firstPeriod = record.periodStart;
+          if (!summary.lastPeriod || record.periodStart > summary.lastPeriod) summary.lastPeriod = record.periodStart;
+        }
+        summary.published += chunk.length;
+      }
+      await this.deadLetter(batch.rejected);
+      summary.rejected += batch.rejected.length;
+      summary.seconds = (Date.now() - started) / 1000;
+      onProgress?.(summary);
+    }
+    summary.seconds = (Date.now() - started) / 1000;
+    return summary;
+  }
+
+  private async deadLetter(rows: readonly RejectedRow[]): Promise<void> {
+    for (const row of rows) {
+      await this.publisher.publishRaw(deadLetterTopic(this.topics.billingRecords), {
+        key: row.source,
+        value: Buffer.from(JSON.stringify(row.raw ?? null)),
+        headers: { [Headers.dlqReason]: `invalid: ${row.reason}`, 'x-dlq-source': row.source, 'x-dlq-location': row.location, [Headers.dlqFailedAt]: new Date().toISOString() },
+      });
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { CollectionWindow } from '../domain/billing-source';
+
+const DAY_MS = 86_400_000;
+
+/** `20261101` or `2026-11-01` → midnight UTC. */
+export function parseDay(text: string): Date {
+  const match = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
+  const date = match ? new Date(`${match[1]}-${match[2]}-${match[3]}T00:00:00Z`) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new Error(`"${text}" is not a date (YYYYMMDD or YYYY-MM-DD)`);
+  return date;
+}
+
+/** `--date D` is one day; `--from A --to B` is every day from A through B inclusive. */
+export function windowFromOptions(options: { date?: string; from?: string; to?: string }, granularity: CollectionWindow['granularity']): CollectionWindow {
+  if (options.date && (options.from || options.to)) throw new Error('give either --date or --from/--to, not both');
+  if (options.date) {
+    const day = parseDay(options.date);
+    return { from: day, to: new Date(day.getTime() + DAY_MS), granularity };
+  }
+  if (!options.from || !options.to) throw new Error('give --date YYYYMMDD, or both --from and --to');
+  const from = parseDay(options.from);
+  const to = new Date(parseDay(options.to).getTime() + DAY_MS);
+  if (to <= from) throw new Error('--to must not be before --from');
+  return { from, to, granularity };
+}
