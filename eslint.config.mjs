@@ -38,6 +38,11 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
+    // Cross-service tests at the root drive several services' use cases directly.
+    files: ['test/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off', '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
