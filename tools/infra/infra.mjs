@@ -42,6 +42,10 @@ export const VERSIONS = {
   // tags); the pseudo-version of RELEASE.2025-10-15T17-29-55Z answers 403 on .info.
   minio: 'v0.0.0-20260212201848-7aac2a2c5b7c',
   ferretdb: 'v1.24.2', // pinned in tools/infra/ferretdb/go.mod
+  // The default MongoDB-wire server (tools/infra/mongo-wire/pom.xml). FerretDB v1's SQLite
+  // backend scans the whole collection for every update, even by _id (500 upserts into
+  // 5,000 documents: > 60 s, against 0.1 s here), too slow for the aggregator's workload.
+  mongoWire: '1.47.0',
   // Last release installable with `go install`: v0.32+ embed a UI (ui/app/dist) that
   // is built with npm at release time and missing from the module zip. No replace directives.
   alertmanager: 'v0.31.1',
@@ -146,6 +150,8 @@ const SERVERS = [
     start: startMinio,
     probe: probeMinio,
   },
+  // COSTWATCH_MONGO=ferretdb picks FerretDB instead of mongo-java-server (see VERSIONS).
+  ...(process.env.COSTWATCH_MONGO === 'ferretdb' ? [
   {
     name: 'ferretdb',
     externalVars: ['MONGO_URL'],
@@ -155,8 +161,21 @@ const SERVERS = [
     installed: (c) => exists(ferretdbBinary(c)),
     install: installFerretdb,
     start: startFerretdb,
-    probe: probeFerretdb,
+    probe: probeMongo,
   },
+  ] : [
+  {
+    name: 'mongo',
+    externalVars: ['MONGO_URL'],
+    process: 'MongoWire',
+    readyTimeoutMs: 60_000,
+    endpoint: (e) => e.MONGO_URL,
+    installed: mongoWireInstalled,
+    install: installMongoWire,
+    start: startMongoWire,
+    probe: probeMongo,
+  },
+  ]),
   {
     name: 'alertmanager',
     externalVars: ['ALERTMANAGER_URL'],
@@ -332,6 +351,55 @@ async function probeMinio(c, e, { external }) {
   return external ? status !== null : status === 200;
 }
 
+// --- mongo-java-server (MongoDB wire, H2 backend) ----------------------------
+
+function mongoWireHome(c) {
+  const src = ['pom.xml', 'MongoWire.java'].map((f) => path.join(HERE, 'mongo-wire', f));
+  return path.join(c.cache, `mongo-wire-${VERSIONS.mongoWire}-${hashFiles(src)}`);
+}
+
+function mongoWireInstalled(c) {
+  return exists(path.join(mongoWireHome(c), '.complete'));
+}
+
+async function installMongoWire(c, log) {
+  requireTool('java', 'apt-get install -y openjdk-17-jdk-headless');
+  requireTool('javac', 'apt-get install -y openjdk-17-jdk-headless');
+  requireTool('mvn', 'apt-get install -y maven');
+  const home = mongoWireHome(c);
+  const tmp = `${home}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  log(`installing mongo-java-server ${VERSIONS.mongoWire} (mvn dependency:copy-dependencies, javac)…`);
+  await runLogged('mvn', [
+    '-q', '-B',
+    '-f', path.join(HERE, 'mongo-wire', 'pom.xml'),
+    `-Dmaven.repo.local=${path.join(c.cache, 'm2')}`,
+    'dependency:copy-dependencies',
+    '-DincludeScope=runtime',
+    `-DoutputDirectory=${path.join(tmp, 'libs')}`,
+  ], { logFile: installLog(c, 'mongo') });
+  await runLogged('javac', ['-cp', `${path.join(tmp, 'libs')}/*`, '-d', path.join(tmp, 'classes'), path.join(HERE, 'mongo-wire', 'MongoWire.java')], {
+    logFile: installLog(c, 'mongo'),
+  });
+  fs.writeFileSync(path.join(tmp, '.complete'), `${new Date().toISOString()}\n`);
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.renameSync(tmp, home);
+}
+
+async function startMongoWire(c) {
+  const dir = serverDir(c, 'mongo');
+  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+  const home = mongoWireHome(c);
+  return {
+    cmd: 'java',
+    args: [
+      '-Xms128m', '-Xmx1g', '-XX:+UseG1GC', '-Djava.awt.headless=true', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+      '-cp', `${path.join(home, 'classes')}:${path.join(home, 'libs')}/*`,
+      'MongoWire', HOST, String(c.ports.mongo), path.join(dir, 'data', 'costwatch.mv'),
+    ],
+  };
+}
+
 // --- FerretDB --------------------------------------------------------------
 
 function ferretdbBinary(c) {
@@ -360,7 +428,7 @@ async function startFerretdb(c) {
   };
 }
 
-async function probeFerretdb(c, e) {
+async function probeMongo(c, e) {
   const [host, port] = mongoHostPort(e.MONGO_URL);
   return mongoHello(host, port);
 }
@@ -699,7 +767,7 @@ async function kafkaMetadataBrokers(host, port) {
 
 /** MongoDB OP_MSG { hello: 1, $db: 'admin' }: resolves true when the reply has ok: 1. */
 async function mongoHello(host, port) {
-  const doc = bsonDocument([bsonInt32('hello', 1), bsonString('$db', 'admin')]);
+  const doc = bsonDocument([bsonInt32('ping', 1), bsonString('$db', 'admin')]);
   const msg = Buffer.alloc(16 + 4 + 1 + doc.length);
   msg.writeInt32LE(msg.length, 0);
   msg.writeInt32LE(1, 4); // requestID

@@ -10,7 +10,7 @@ export class ConfigError extends Error {
   static fromZod(error: z.ZodError, given: Readonly<Record<string, unknown>>): ConfigError {
     return new ConfigError(
       error.issues.map((issue) => {
-        const setting = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+        const setting = issue.path.length > 0 ? String(issue.path[0]) : '(root)';
         const isSet = issue.path.length > 0 && given[String(issue.path[0])] !== undefined;
         return { setting, problem: isSet ? issue.message : 'is required but not set' };
       }),

@@ -42,7 +42,7 @@ export { compileExpression, explainExpression, type ScorePredicate } from './exp
 
 // Rules and judgements (the stateless API the detector service calls)
 export { compileRule, SEED_RULE, type DetectionRule, type CompiledRule } from './rules/detection-rule';
-export { evaluate, judgeObservation, toJudgement, type Observation } from './rules/evaluate';
+export { evaluate, judgeObservation, toJudgement, type Observation, type PreviousMonthSource } from './rules/evaluate';
 export { isAlerting, type Judgement, type Verdict } from './rules/judgement';
 export { severityFromImpact, DEFAULT_SEVERITY_LEVELS, type Severity, type SeverityLevels } from './rules/severity';
 

@@ -39,6 +39,8 @@ interface CommonConsumerOptions<S extends z.ZodTypeAny> {
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
+  /** Called whenever this member (re)joins its group: partition ownership may have changed. */
+  onGroupJoin?: () => void;
 }
 
 export type ConsumerOptions<S extends z.ZodTypeAny> = CommonConsumerOptions<S> &
@@ -71,6 +73,7 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
       this.joined = true;
+      options.onGroupJoin?.();
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.joined = false;

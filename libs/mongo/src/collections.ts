@@ -6,4 +6,5 @@ export const Collections = {
   baselines: 'billing_baseline',
   anomalies: 'billing_anomalies',
   notifications: 'notification_state',
+  notificationLog: 'notification_log',
 } as const;

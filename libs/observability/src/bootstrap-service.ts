@@ -27,6 +27,8 @@ export async function bootstrapService<C extends { HTTP_PORT: number; HTTP_HOST:
   }
   const app = await NestFactory.create(definition.module(config), { bufferLogs: true });
   app.useLogger(app.get(NestPinoLogger));
-  app.enableShutdownHooks();
+  // Exit 0 after a graceful shutdown (SIGTERM from an orchestrator is not a failure), and let
+  // pino flush its buffered lines through the 'exit' event.
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
 }

@@ -17,6 +17,7 @@ import { DaysRepository } from './infra/days.repository';
 import { StorageInitializer } from './infra/indexes.initializer';
 import { RecordsRepository } from './infra/records.repository';
 import { RollupsRepository } from './infra/rollups.repository';
+import { SeriesRepository } from './infra/series.repository';
 
 @Module({})
 export class AppModule {
@@ -51,6 +52,7 @@ export class AppModule {
         { provide: BILLING_EVENTS, useClass: BillingEventsPublisher },
         RecordsRepository,
         RollupsRepository,
+        SeriesRepository,
         BaselinesRepository,
         StorageInitializer,
         AggregateRecordsUseCase,

@@ -1,8 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Db } from 'mongodb';
+import { Registry } from 'prom-client';
 import { KafkaModule } from '@costwatch/kafka';
-import { MongoModule } from '@costwatch/mongo';
+import { MONGO_DB, MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
+import { Notifier, notifierSettings } from './compose-notifier';
 import type { NotifierConfig } from './config/notifier.config';
+import { NotifierRuntime } from './consumers/notifier-runtime';
 import { DeliveryReadiness, NOTIFIER_CONFIG } from './infra/delivery-readiness';
 
 @Module({})
@@ -20,7 +24,12 @@ export class AppModule {
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, db: config.MONGO_DB }),
       ],
-      providers: [{ provide: NOTIFIER_CONFIG, useValue: config }, DeliveryReadiness],
+      providers: [
+        { provide: NOTIFIER_CONFIG, useValue: config },
+        DeliveryReadiness,
+        { provide: Notifier, useFactory: (db: Db, registry: Registry) => new Notifier(notifierSettings(config), { db, registry }), inject: [MONGO_DB, Registry] },
+        NotifierRuntime,
+      ],
     };
   }
 }

@@ -51,6 +51,8 @@ export interface BaselineStats {
   readonly mad: number;
   /** Mean absolute deviation from the median: the robust scale's fallback when MAD is 0. */
   readonly meanAbsDev: number;
+  readonly min: number;
+  readonly max: number;
   readonly seasonal?: SeasonalProfile;
   readonly previousMonth?: PreviousMonthValues;
 }

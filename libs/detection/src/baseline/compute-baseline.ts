@@ -1,9 +1,8 @@
-import { mean, sampleStd } from '../statistics/descriptive-statistics';
-import { selectMedian } from '../statistics/select-kth';
 import { oneMonthEarlier } from '../time/calendar-month';
 import { MS } from '../time/duration';
-import { HOUR_OF_WEEK, seasonalSlot, slotCount, type SeasonalLayout } from '../time/seasonal-slot';
-import type { BaselineStats, PreviousMonthValues, SeasonalProfile } from './baseline-stats';
+import { HOUR_OF_WEEK, type SeasonalLayout } from '../time/seasonal-slot';
+import type { BaselineStats, PreviousMonthValues } from './baseline-stats';
+import { WindowSummariser } from './window-summariser';
 
 export interface BaselineOptions {
   /** Exclusive end of the history used; defaults to just after the last timestamp. */
@@ -18,6 +17,12 @@ export interface BaselineOptions {
    * the window in `values`; omitted → no previous-month values.
    */
   readonly previousMonth?: { readonly stepMs: number; readonly horizonMs: number } | null;
+  /**
+   * Start the history at the first non-zero value in the window: hours before a service ever
+   * cost anything are not its history, and keeping them would make every hour of a new service
+   * look anomalous until they age out. Default false.
+   */
+  readonly skipLeadingZeros?: boolean;
 }
 
 export const DEFAULT_BASELINE_WINDOW_MS = 30 * MS.day;
@@ -42,73 +47,44 @@ export function computeBaseline(
 
   const window: number[] = [];
   const windowTimes: number[] = [];
+  let started = options.skipLeadingZeros !== true;
   for (let i = 0; i < values.length; i++) {
     const t = timestamps[i] as number;
     const v = values[i] as number;
     if (t >= windowStartMs && t < asOfMs && Number.isFinite(v)) {
+      started ||= v !== 0;
+      if (!started) continue;
       window.push(v);
       windowTimes.push(t);
     }
   }
-  const scratch = Float64Array.from(window);
-  const centre = selectMedian(scratch);
-  for (let i = 0; i < window.length; i++) scratch[i] = Math.abs((window[i] as number) - centre);
-  const mad = selectMedian(scratch);
-  const avg = mean(window);
-
-  let absDevSum = 0;
-  for (const v of window) absDevSum += Math.abs(v - centre);
-
-  const baseline: BaselineStats = {
+  const summary = new WindowSummariser(layout).summarise(window, windowTimes, 0, window.length);
+  const slots = summary.slots;
+  return {
     windowStartMs,
     asOfMs,
-    count: window.length,
-    mean: avg,
-    std: sampleStd(window, avg),
-    median: centre,
-    mad,
-    meanAbsDev: window.length > 0 ? absDevSum / window.length : Number.NaN,
-    ...(layout === null ? {} : { seasonal: seasonalProfile(window, windowTimes, layout) }),
+    count: summary.count,
+    mean: summary.mean,
+    std: summary.std,
+    median: summary.median,
+    mad: summary.mad,
+    meanAbsDev: summary.meanAbsDev,
+    min: summary.min,
+    max: summary.max,
+    // Plain arrays, so the baseline stores in MongoDB as it is.
+    ...(slots === undefined
+      ? {}
+      : {
+          seasonal: {
+            layout: slots.layout,
+            median: Array.from(slots.median),
+            mad: Array.from(slots.mad),
+            count: Array.from(slots.count),
+            pooledMad: slots.pooledMad,
+          },
+        }),
     ...(options.previousMonth ? { previousMonth: previousMonthValues(values, timestamps, asOfMs, options.previousMonth) } : {}),
   };
-  return baseline;
-}
-
-function seasonalProfile(window: readonly number[], times: readonly number[], layout: SeasonalLayout): SeasonalProfile {
-  const slots = slotCount(layout);
-  // Counting sort by slot so each slot's values are contiguous in one scratch array.
-  const count = new Array<number>(slots).fill(0);
-  const slotOf = new Int32Array(window.length);
-  for (let i = 0; i < window.length; i++) {
-    const s = seasonalSlot(times[i] as number, layout);
-    slotOf[i] = s;
-    count[s] = (count[s] as number) + 1;
-  }
-  const offset = new Int32Array(slots + 1);
-  for (let s = 0; s < slots; s++) offset[s + 1] = (offset[s] as number) + (count[s] as number);
-  const fill = offset.slice(0, slots);
-  const grouped = new Float64Array(window.length);
-  for (let i = 0; i < window.length; i++) {
-    const s = slotOf[i] as number;
-    grouped[fill[s] as number] = window[i] as number;
-    fill[s] = (fill[s] as number) + 1;
-  }
-
-  const median = new Array<number>(slots).fill(Number.NaN);
-  const mad = new Array<number>(slots).fill(Number.NaN);
-  const pooled: number[] = [];
-  for (let s = 0; s < slots; s++) {
-    const from = offset[s] as number;
-    const to = offset[s + 1] as number;
-    if (to === from) continue;
-    const m = selectMedian(grouped, from, to);
-    for (let i = from; i < to; i++) grouped[i] = Math.abs((grouped[i] as number) - m);
-    const d = selectMedian(grouped, from, to);
-    median[s] = m;
-    mad[s] = d;
-    if (to - from >= 2) pooled.push(d);
-  }
-  return { layout, median, mad, count, pooledMad: selectMedian(Float64Array.from(pooled)) };
 }
 
 function previousMonthValues(

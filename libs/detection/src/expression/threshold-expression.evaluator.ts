@@ -75,12 +75,12 @@ export function explainExpression(expression: ThresholdExpression, scores: Score
 
 function collect(expression: ThresholdExpression, scores: ScoreVector, out: string[]): boolean {
   if (isComparison(expression)) {
-    const holds = compileComparison(expression)(scores);
+    const holds = comparisonHolds(expression, scores);
     if (holds) out.push(formatComparison(expression));
     return holds;
   }
   if ('not' in expression) {
-    const holds = !compileExpression(expression.not)(scores);
+    const holds = !collect(expression.not, scores, []);
     if (holds) out.push(`NOT (${formatExpression(expression.not)})`);
     return holds;
   }
@@ -97,4 +97,19 @@ function collect(expression: ThresholdExpression, scores: ScoreVector, out: stri
   let any = false;
   for (const term of expression.any) any = collect(term, scores, out) || any;
   return any;
+}
+
+function comparisonHolds({ score, op, value, abs }: ScoreComparison, scores: ScoreVector): boolean {
+  const raw = scores[SCORE_INDEX[score]] as number;
+  const x = abs === true ? Math.abs(raw) : raw;
+  switch (op) {
+    case '>':
+      return x > value;
+    case '>=':
+      return x >= value;
+    case '<':
+      return x < value;
+    case '<=':
+      return x <= value;
+  }
 }

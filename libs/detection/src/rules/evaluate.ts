@@ -19,9 +19,16 @@ export interface Observation {
 
 const I = SCORE_INDEX;
 
+/** Where a streaming detector finds last month's value; asked only when the expression fires. */
+export interface PreviousMonthSource {
+  valueOneMonthBefore(timestampMs: number): number;
+}
+
 /**
  * The allocation-free core of a judgement: fills `scores` and returns the verdict. Order of
  * decisions: first-seen, cold start, drop-to-zero, expression, recurring-charge suppression.
+ * `previousMonth` is the value at the same instant last month (NaN = unknown) or a source
+ * that is consulted only when the expression has fired.
  */
 export function judgeObservation(
   timestampMs: number,
@@ -29,7 +36,7 @@ export function judgeObservation(
   baseline: BaselineStats,
   rule: CompiledRule,
   scores: ScoreVector,
-  previousMonthValue: number,
+  previousMonth: number | PreviousMonthSource,
 ): Verdict {
   scoreObservation(timestampMs, value, baseline, rule.expected, rule.scaleFloor, scores);
   const noCostHistory = baseline.count === 0 || (baseline.mean === 0 && baseline.meanAbsDev === 0);
@@ -38,7 +45,9 @@ export function judgeObservation(
   const expected = scores[I.expected] as number;
   if (value <= rule.dropToZeroAtMost && expected >= rule.dropToZeroMinExpected) return 'drop-to-zero';
   if (!rule.predicate(scores)) return 'normal';
-  if (rule.recurringTolerance >= 0 && Number.isFinite(previousMonthValue)) {
+  if (rule.recurringTolerance < 0) return 'anomaly';
+  const previousMonthValue = typeof previousMonth === 'number' ? previousMonth : previousMonth.valueOneMonthBefore(timestampMs);
+  if (Number.isFinite(previousMonthValue)) {
     const spread = rule.recurringTolerance * Math.max(Math.abs(previousMonthValue), Math.abs(value));
     if (Math.abs(value - previousMonthValue) <= spread) return 'recurring';
   }
@@ -46,6 +55,8 @@ export function judgeObservation(
 }
 
 const compiledRules = new WeakMap<DetectionRule, CompiledRule>();
+/** Scratch scores for `evaluate`: it is synchronous and copies what it needs into the judgement. */
+const scratchScores = createScoreVector();
 
 /**
  * Stateless judgement of one observation against a precomputed baseline — what the detector
@@ -54,7 +65,7 @@ const compiledRules = new WeakMap<DetectionRule, CompiledRule>();
  */
 export function evaluate(observation: Observation, baseline: BaselineStats, rule: DetectionRule | CompiledRule): Judgement {
   const compiled = 'predicate' in rule ? rule : compiledFor(rule);
-  const scores = createScoreVector();
+  const scores = scratchScores;
   const previousMonthValue = observation.previousMonthValue ?? previousMonthValueAt(baseline, observation.timestampMs);
   const verdict = judgeObservation(observation.timestampMs, observation.value, baseline, compiled, scores, previousMonthValue);
   return toJudgement(observation.timestampMs, verdict, scores, baseline, compiled);

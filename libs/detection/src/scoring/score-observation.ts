@@ -49,6 +49,14 @@ export function scoreObservation(
 
   const robustScale = floored(robustSigma(baseline), median, floor);
   out[I.robustZ] = standardise(value, median, robustScale);
+  out[I.extremeZ] =
+    value > baseline.max
+      ? standardise(value, baseline.max, robustScale)
+      : value < baseline.min
+        ? standardise(value, baseline.min, robustScale)
+        : baseline.count > 0
+          ? 0
+          : Number.NaN;
 
   let seasonalCentre = median;
   let seasonalScale = robustScale;
@@ -68,7 +76,8 @@ export function scoreObservation(
   }
   out[I.seasonalZ] = standardise(value, seasonalCentre, seasonalScale);
 
-  const centre = expected === 'mean' ? mean : expected === 'median' ? median : seasonalCentre;
+  // A series with no history is expected to cost nothing: its whole value is the impact.
+  const centre = baseline.count === 0 ? 0 : expected === 'mean' ? mean : expected === 'median' ? median : seasonalCentre;
   const delta = value - centre;
   out[I.expected] = centre;
   out[I.delta] = delta;

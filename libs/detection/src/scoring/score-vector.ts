@@ -22,12 +22,19 @@ export const SCORE_NAMES = [
   'robustZ',
   /** (x − slot median) / (1.4826 · max(slot MAD, pooled MAD)) on the seasonal profile. */
   'seasonalZ',
+  /**
+   * How far beyond the history's range the observation is, in robust σ: (x − max) / σ above
+   * the maximum, (x − min) / σ below the minimum, 0 inside. A new record high or low.
+   */
+  'extremeZ',
   /** (x − EWMA mean) / EWMA std (streaming only). */
   'ewmaZ',
   /** Half-space-trees anomaly score in [0, 1] (streaming only). */
   'hst',
   /** Number of observations in the baseline. */
   'count',
+  /** 1 on the point where ADWIN detected a level change, else 0 (streaming only, with drift on). */
+  'drift',
 ] as const;
 
 export type ScoreName = (typeof SCORE_NAMES)[number];

@@ -32,10 +32,18 @@ export function selectKth(values: Float64Array, k: number, from = 0, to = values
   return at(values, k);
 }
 
+/** Below this many values an insertion sort beats quickselect (seasonal slots hold ~4). */
+const SMALL_RANGE = 16;
+
 /** Median of `values[from..to)`, reordering that range. NaN for an empty range. */
 export function selectMedian(values: Float64Array, from = 0, to = values.length): number {
   const n = to - from;
   if (n <= 0) return Number.NaN;
+  if (n <= SMALL_RANGE) {
+    insertionSort(values, from, to);
+    const mid = from + (n >> 1);
+    return n % 2 === 1 ? at(values, mid) : (at(values, mid - 1) + at(values, mid)) / 2;
+  }
   const upper = from + (n >> 1);
   const high = selectKth(values, upper, from, to);
   if (n % 2 === 1) return high;
@@ -46,6 +54,18 @@ export function selectMedian(values: Float64Array, from = 0, to = values.length)
     if (v > low) low = v;
   }
   return (low + high) / 2;
+}
+
+function insertionSort(values: Float64Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const v = at(values, i);
+    let j = i - 1;
+    while (j >= from && at(values, j) > v) {
+      values[j + 1] = at(values, j);
+      j--;
+    }
+    values[j + 1] = v;
+  }
 }
 
 function at(values: Float64Array, i: number): number {

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { approximate, type BillingRecord, type DailyTotal, type HourlySnapshot } from '@costwatch/contracts';
-import { rollupDay, type StoredRecord } from '../domain/day-rollup';
-import { dayKey, hourKey, periodSlot } from '../domain/rollup-keys';
+import { rollupDay } from '../domain/day-rollup';
+import { dayKey, hourKey, periodSlot, seriesId } from '../domain/rollup-keys';
 import { Watermark } from '../domain/watermark';
 import type { DaysRepository } from '../infra/days.repository';
 import { RecordsRepository } from '../infra/records.repository';
 import { RollupsRepository, type DailyDocument, type HourlyDocument } from '../infra/rollups.repository';
+import { SeriesRepository, type SeriesDayUpdate } from '../infra/series.repository';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 import { CloseDayUseCase } from './close-day.use-case';
 import { toDailyTotal } from './daily-total';
@@ -15,25 +16,25 @@ export interface IncomingRecord {
   partition: number;
 }
 
-function parseDayKey(key: string) {
-  const [date = '', domainId = '', projectId = '', serviceId = '', currency = ''] = key.split('|');
-  return { date, domainId, projectId, serviceId, currency };
-}
+/** Day documents kept in memory between batches; a series-day is only ever written by its partition's owner. */
+const CACHE_LIMIT = 50_000;
 
 /**
  * Stores a batch of records and brings the rollups of every series-day it touched up to
- * date. Rollups are recomputed from the stored records (never incremented), so redelivery,
- * replay and restatements cannot double count, and a crash at any step heals on redelivery.
- * Step order matters: hourly rollups, then snapshots, then the daily document — the daily
- * document is what later batches compare against, so it is written last.
+ * date. Each day's rollup is recomputed from the day's records (newest restatement per id),
+ * never incremented, so redelivery, replay and restatements cannot double count, and a crash
+ * at any step heals on redelivery. Step order matters: hourly rollups, then snapshots, then
+ * the day document — the day document is what later batches merge into, so it is written last.
  */
 @Injectable()
 export class AggregateRecordsUseCase {
   private readonly watermark = new Watermark();
+  private readonly cache = new Map<string, DailyDocument>();
 
   constructor(
     private readonly records: RecordsRepository,
     private readonly rollups: RollupsRepository,
+    private readonly series: SeriesRepository,
     @Inject(AGGREGATOR_DAYS) private readonly days: DaysRepository,
     @Inject(BILLING_EVENTS) private readonly events: BillingEventsPort,
     @Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings,
@@ -41,65 +42,57 @@ export class AggregateRecordsUseCase {
   ) {}
 
   async execute(batch: readonly IncomingRecord[]): Promise<void> {
-    const newest = new Map<string, BillingRecord>();
-    for (const { record } of batch) {
-      const seen = newest.get(record.id);
-      if (!seen || seen.collectedAt <= record.collectedAt) newest.set(record.id, record);
+    try {
+      await this.aggregate(batch);
+    } catch (error) {
+      // After a failed write the cache may be ahead of the database: start over from it.
+      this.cache.clear();
+      throw error;
     }
-    const records = [...newest.values()];
-    await this.records.upsertNewest(records);
+  }
 
-    const dayKeys = [...new Set(records.map((r) => dayKey(periodSlot(r.periodStart).date, r)))];
-    const [stored, existing] = await Promise.all([this.records.findByDayKeys(dayKeys), this.rollups.findDaily(dayKeys)]);
-    const storedByDay = new Map<string, Array<StoredRecord & { serviceName: string }>>();
-    for (const record of stored) storedByDay.set(record.dayKey, [...(storedByDay.get(record.dayKey) ?? []), record]);
-    const previous = new Map(existing.map((d) => [d._id, d]));
+  /** Partition ownership may have changed: forget cached state and per-partition progress. */
+  reset(): void {
+    this.cache.clear();
+    this.watermark.clear();
+  }
+
+  private async aggregate(batch: readonly IncomingRecord[]): Promise<void> {
+    const byDay = new Map<string, BillingRecord[]>();
+    for (const { record } of batch) {
+      const key = dayKey(periodSlot(record.periodStart).date, record);
+      byDay.set(key, [...(byDay.get(key) ?? []), record]);
+    }
+    const previous = await this.loadDays([...byDay.keys()]);
+    const accepted: BillingRecord[] = [];
 
     const hourly: HourlyDocument[] = [];
     const snapshots: HourlySnapshot[] = [];
     const daily: DailyDocument[] = [];
-    for (const key of dayKeys) {
-      const dayRecords = storedByDay.get(key) ?? [];
-      const serviceName = dayRecords[0]?.serviceName ?? parseDayKey(key).serviceId;
-      const { date, ...series } = parseDayKey(key);
-      const rollup = rollupDay(dayRecords);
+    for (const [key, incoming] of byDay) {
       const before = previous.get(key);
-      const revisions = [...(before?.revisions ?? new Array<number>(24).fill(0))];
-      let changedHours = 0;
-      for (let hour = 0; hour < 24; hour += 1) {
-        const amount = rollup.hours[hour] ?? '0';
-        const recordCount = rollup.hourCounts[hour] ?? 0;
-        const unchanged = before ? before.hours[hour] === amount && before.hourCounts[hour] === recordCount : recordCount === 0;
-        if (unchanged) continue;
-        const revision = (revisions[hour] ?? 0) + 1;
-        revisions[hour] = revision;
-        changedHours += 1;
-        hourly.push({ _id: hourKey(date, hour, series), date, hour, ...series, serviceName, amount, amountValue: approximate(amount), recordCount, revision });
-        snapshots.push({ date, hour, ...series, serviceName, amount, recordCount, revision });
+      const next = mergeDay(key, before, incoming, accepted);
+      if (!next) continue;
+      const changes = changedHours(before, next);
+      for (const hour of changes) {
+        next.revisions[hour] = (before?.revisions[hour] ?? 0) + 1;
+        const amount = next.hours[hour] ?? '0';
+        const fields = { date: next.date, hour, domainId: next.domainId, projectId: next.projectId, serviceId: next.serviceId, serviceName: next.serviceName, currency: next.currency };
+        hourly.push({ _id: hourKey(next.date, hour, next), ...fields, amount, amountValue: approximate(amount), recordCount: next.hourCounts[hour] ?? 0, revision: next.revisions[hour] ?? 1 });
+        snapshots.push({ ...fields, amount, recordCount: next.hourCounts[hour] ?? 0, revision: next.revisions[hour] ?? 1 });
       }
-      const dayChanged = !before || before.amount !== rollup.total || before.recordCount !== rollup.recordCount || changedHours > 0;
-      if (dayChanged) {
-        daily.push({
-          _id: key,
-          date,
-          ...series,
-          serviceName,
-          amount: rollup.total,
-          amountValue: approximate(rollup.total),
-          recordCount: rollup.recordCount,
-          hours: rollup.hours,
-          hourCounts: rollup.hourCounts,
-          revisions,
-        });
-      }
+      if (changes.length > 0 || !before || before.amount !== next.amount || before.recordCount !== next.recordCount) daily.push(next);
     }
 
+    await this.records.replace(accepted);
     await this.rollups.writeHourly(hourly);
     await this.events.publishSnapshots(snapshots);
-    const dates = [...new Set(dayKeys.map((key) => parseDayKey(key).date))];
+    const dates = [...new Set(daily.map((d) => d.date))];
     await this.days.touch(dates);
+    await this.series.updateDays(daily.map(toSeriesDay), this.settings.baselineWindowDays + 5);
     await this.rollups.writeDaily(daily);
-    await this.republishRestatedClosedDays(daily);
+    for (const doc of daily) this.remember(doc);
+    await this.republishRestatedClosedDays(daily, dates);
 
     for (const { record, partition } of batch) this.watermark.observe(partition, Date.parse(record.periodEnd));
     for (const day of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
@@ -107,19 +100,88 @@ export class AggregateRecordsUseCase {
     }
   }
 
-  /** A restatement of an already closed day: its daily total is published again. */
-  private async republishRestatedClosedDays(daily: readonly DailyDocument[]): Promise<void> {
-    const totals: DailyTotal[] = [];
-    const closed = new Map<string, boolean>();
-    for (const doc of daily) {
-      if (!closed.has(doc.date)) closed.set(doc.date, await this.days.isClosed(doc.date));
-      if (closed.get(doc.date)) totals.push(toDailyTotal(doc));
+  private async loadDays(keys: readonly string[]): Promise<Map<string, DailyDocument>> {
+    const result = new Map<string, DailyDocument>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const cached = this.cache.get(key);
+      if (cached) result.set(key, cached);
+      else missing.push(key);
     }
-    await this.events.publishDailyTotals(totals);
+    for (const doc of await this.rollups.findDaily(missing)) result.set(doc._id, doc);
+    return result;
   }
 
-  /** Partitions revoked from this instance no longer hold the watermark back. */
-  forgetPartition(partition: number): void {
-    this.watermark.forget(partition);
+  private remember(doc: DailyDocument): void {
+    this.cache.delete(doc._id);
+    this.cache.set(doc._id, doc);
+    if (this.cache.size > CACHE_LIMIT) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
   }
+
+  /** A restatement of an already closed day: its daily total is published again. */
+  private async republishRestatedClosedDays(daily: readonly DailyDocument[], dates: readonly string[]): Promise<void> {
+    const closed = new Set<string>();
+    for (const date of dates) if (await this.days.isClosed(date)) closed.add(date);
+    const totals: DailyTotal[] = daily.filter((doc) => closed.has(doc.date)).map(toDailyTotal);
+    await this.events.publishDailyTotals(totals);
+  }
+}
+
+function parseDayKey(key: string) {
+  const [date = '', domainId = '', projectId = '', serviceId = '', currency = ''] = key.split('|');
+  return { date, domainId, projectId, serviceId, currency };
+}
+
+/** The day document after merging incoming records (newest `collectedAt` per id wins); undefined when nothing changed. */
+export function mergeDay(key: string, before: DailyDocument | undefined, incoming: readonly BillingRecord[], accepted: BillingRecord[] = []): DailyDocument | undefined {
+  const records = { ...(before?.records ?? {}) };
+  let changed = false;
+  let serviceName = before?.serviceName;
+  for (const record of incoming) {
+    const stored = records[record.id];
+    if (stored && stored.collectedAt > record.collectedAt) continue;
+    if (stored && stored.collectedAt === record.collectedAt && stored.amount === record.amount) continue;
+    records[record.id] = { amount: record.amount, collectedAt: record.collectedAt, source: record.source, granularity: record.granularity, hour: periodSlot(record.periodStart).hour };
+    accepted.push(record);
+    serviceName = record.serviceName;
+    changed = true;
+  }
+  if (!changed && before) return undefined;
+  const rollup = rollupDay(Object.values(records));
+  const { date, ...series } = parseDayKey(key);
+  return {
+    _id: key,
+    date,
+    ...series,
+    serviceName: serviceName ?? series.serviceId,
+    amount: rollup.total,
+    amountValue: approximate(rollup.total),
+    recordCount: rollup.recordCount,
+    hours: rollup.hours,
+    hourCounts: rollup.hourCounts,
+    revisions: [...(before?.revisions ?? new Array<number>(24).fill(0))],
+    records,
+  };
+}
+
+function changedHours(before: DailyDocument | undefined, next: DailyDocument): number[] {
+  const hours: number[] = [];
+  for (let hour = 0; hour < 24; hour += 1) {
+    const count = next.hourCounts[hour] ?? 0;
+    const same = before ? before.hours[hour] === next.hours[hour] && before.hourCounts[hour] === count : count === 0;
+    if (!same) hours.push(hour);
+  }
+  return hours;
+}
+
+function toSeriesDay(doc: DailyDocument): SeriesDayUpdate {
+  return {
+    seriesId: seriesId(doc),
+    identity: { domainId: doc.domainId, projectId: doc.projectId, serviceId: doc.serviceId, currency: doc.currency, serviceName: doc.serviceName },
+    date: doc.date,
+    day: { hours: doc.hours.map(approximate), hourCounts: doc.hourCounts, total: doc.amount, recordCount: doc.recordCount },
+  };
 }

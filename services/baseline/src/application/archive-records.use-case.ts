@@ -56,7 +56,8 @@ export class ArchiveRecordsUseCase {
     this.logger.info({ date, parts: keys.length, records: records.length }, 'day file written');
   }
 
-  forgetPartition(partition: number): void {
-    this.watermark.forget(partition);
+  /** Partition ownership may have changed: per-partition progress starts over. */
+  reset(): void {
+    this.watermark.clear();
   }
 }

@@ -35,8 +35,8 @@ export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationSh
   ) {
     const common = { topic: topics.billingRecords, schema: billingRecordEventSchema, retry: { maxAttempts: settings.maxAttempts }, maxBatchSize: settings.batchSize };
     this.consumers = [
-      new EventConsumer(kafka, { ...common, groupId: settings.aggregatorGroup, handleBatch: (items) => aggregate.execute(toIncoming(items)) }, publisher, logger, metrics),
-      new EventConsumer(kafka, { ...common, groupId: settings.archiverGroup, handleBatch: (items) => archive.execute(toIncoming(items)) }, publisher, logger, metrics),
+      new EventConsumer(kafka, { ...common, groupId: settings.aggregatorGroup, onGroupJoin: () => aggregate.reset(), handleBatch: (items) => aggregate.execute(toIncoming(items)) }, publisher, logger, metrics),
+      new EventConsumer(kafka, { ...common, groupId: settings.archiverGroup, onGroupJoin: () => archive.reset(), handleBatch: (items) => archive.execute(toIncoming(items)) }, publisher, logger, metrics),
     ];
     readiness.add({
       name: 'consumers',

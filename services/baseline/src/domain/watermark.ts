@@ -12,8 +12,8 @@ export class Watermark {
     if (current === undefined || periodEndMs > current) this.latest.set(partition, periodEndMs);
   }
 
-  forget(partition: number): void {
-    this.latest.delete(partition);
+  clear(): void {
+    this.latest.clear();
   }
 
   /** Milliseconds, or undefined before any data. */

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import pLimit from 'p-limit';
+import type { BillingRecord } from '@costwatch/contracts';
 import { Collections, MONGO_DB } from '@costwatch/mongo';
 import type { SeriesIdentity } from '../domain/rollup-keys';
 
@@ -18,7 +20,21 @@ export interface HourlyDocument extends SeriesFields {
   revision: number;
 }
 
-/** billing_daily: one document per (date, series), with the day's 24 exact hourly sums. */
+/** The part of a record a day's rollup needs, kept inside the day document. */
+export interface DayRecord {
+  amount: string;
+  collectedAt: string;
+  source: BillingRecord['source'];
+  granularity: BillingRecord['granularity'];
+  hour: number;
+}
+
+/**
+ * billing_daily: one document per (date, series) — the aggregator's unit of state. It holds
+ * the day's records (newest restatement of each id), their exact total and 24 hourly sums,
+ * and each hour's revision. Everything is read and written by `_id`, which MongoDB serves
+ * from its primary index and FerretDB pushes down to SQLite.
+ */
 export interface DailyDocument extends SeriesFields {
   _id: string;
   date: string;
@@ -28,7 +44,10 @@ export interface DailyDocument extends SeriesFields {
   hours: string[];
   hourCounts: number[];
   revisions: number[];
+  records: Record<string, DayRecord>;
 }
+
+const LOOKUP_CONCURRENCY = 16;
 
 @Injectable()
 export class RollupsRepository {
@@ -41,24 +60,23 @@ export class RollupsRepository {
   }
 
   async ensureIndexes(): Promise<void> {
-    // Serves the baseline job (all series' days in a date window) and daily-total publishing.
+    // Serves reports and dashboards that read one day across series.
     await this.daily.createIndex({ date: 1 }, { name: 'date' });
     // Serves dashboards and reports that read an hour range of one series.
     await this.hourly.createIndex({ domainId: 1, projectId: 1, serviceId: 1, date: 1, hour: 1 }, { name: 'series_time' });
   }
 
-  findDaily(ids: readonly string[]): Promise<DailyDocument[]> {
-    return this.daily.find({ _id: { $in: [...ids] } }).toArray();
-  }
-
-  findDailyByDates(dates: readonly string[]): Promise<DailyDocument[]> {
-    return this.daily.find({ date: { $in: [...dates] } }).toArray();
+  /** Day documents by id, one `_id` lookup each (an `$in` would be a full scan on FerretDB). */
+  async findDaily(ids: readonly string[]): Promise<DailyDocument[]> {
+    const limit = pLimit(LOOKUP_CONCURRENCY);
+    const found = await Promise.all(ids.map((_id) => limit(() => this.daily.findOne({ _id }))));
+    return found.filter((doc): doc is DailyDocument => doc !== null);
   }
 
   async writeHourly(documents: readonly HourlyDocument[]): Promise<void> {
     if (documents.length === 0) return;
     const operations: Array<AnyBulkWriteOperation<HourlyDocument>> = documents.map(({ _id, ...fields }) => ({
-      updateOne: { filter: { _id }, update: { $set: fields }, upsert: true },
+      replaceOne: { filter: { _id }, replacement: fields, upsert: true },
     }));
     await this.hourly.bulkWrite(operations, { ordered: false });
   }
@@ -66,7 +84,7 @@ export class RollupsRepository {
   async writeDaily(documents: readonly DailyDocument[]): Promise<void> {
     if (documents.length === 0) return;
     const operations: Array<AnyBulkWriteOperation<DailyDocument>> = documents.map(({ _id, ...fields }) => ({
-      updateOne: { filter: { _id }, update: { $set: fields }, upsert: true },
+      replaceOne: { filter: { _id }, replacement: fields, upsert: true },
     }));
     await this.daily.bulkWrite(operations, { ordered: false });
   }

@@ -1,5 +1,68 @@
 import { z } from 'zod';
 import { alertmanagerSettings, commonSettings, kafkaSettings, mongoSettings, parseConfig, syslogSettings } from '@costwatch/config';
+import { severities } from '@costwatch/contracts';
+import { isValidTimeZone, parseQuietDays, parseQuietHours } from '../domain/quiet-hours';
+import { parseMatcher, type Silence } from '../domain/silence';
+import { durationSetting } from './duration';
+import { SYSLOG_FACILITIES } from '../infra/rfc5424';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const silenceEntry = z
+  .object({
+    matchers: z.array(z.string()).min(1, 'a silence needs at least one matcher'),
+    startsAt: z.iso.datetime({ offset: true }).optional(),
+    endsAt: z.iso.datetime({ offset: true }).optional(),
+    comment: z.string().optional(),
+  })
+  .refine((s) => s.startsAt === undefined || s.endsAt === undefined || Date.parse(s.startsAt) < Date.parse(s.endsAt), {
+    message: 'startsAt must be before endsAt',
+    path: ['endsAt'],
+  });
+
+/**
+ * `NOTIFY_SILENCES`: a JSON array of silences, e.g.
+ * `[{"matchers":["project=sandbox","service=~\"gpu-.*\""],"endsAt":"2026-12-01T00:00:00Z","comment":"load test"}]`.
+ * Without startsAt/endsAt a silence is a permanent mute.
+ */
+const silencesSetting = z
+  .string()
+  .default('[]')
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `must be a JSON array of silences: ${error instanceof Error ? error.message : String(error)}` });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(silenceEntry))
+  .transform((entries, ctx): Silence[] =>
+    entries.map((entry, index) => ({
+      matchers: entry.matchers.flatMap((text, m) => {
+        try {
+          return [parseMatcher(text)];
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error), path: [index, 'matchers', m] });
+          return [];
+        }
+      }),
+      ...(entry.startsAt ? { startsAt: Date.parse(entry.startsAt) } : {}),
+      ...(entry.endsAt ? { endsAt: Date.parse(entry.endsAt) } : {}),
+      ...(entry.comment ? { comment: entry.comment } : {}),
+    })),
+  );
+
+function parsedBy<T>(parse: (text: string) => T) {
+  return z.string().transform((text, ctx) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+      return z.NEVER;
+    }
+  });
+}
 
 export const notifierConfigSchema = z.object({
   ...commonSettings,
@@ -9,6 +72,43 @@ export const notifierConfigSchema = z.object({
   ...syslogSettings,
   HTTP_PORT: commonSettings.HTTP_PORT.default(8084),
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-notifier'),
+  /** Prefix of the consumer groups (one per topic: `<prefix>.anomalies`, `<prefix>.daily-totals`). */
+  KAFKA_GROUP_ID: z.string().min(1).default('costwatch-notifier'),
+  SYSLOG_FACILITY: z.enum(SYSLOG_FACILITIES).default('local0'),
+
+  /** Within this interval an unchanged firing anomaly is not announced again. */
+  NOTIFY_REPEAT_INTERVAL: durationSetting('4h', { min: '1s' }),
+  /** State changes are counted over this window; a flapping series is stable after a whole window without one. */
+  NOTIFY_FLAP_WINDOW: durationSetting('6h', { min: '1s' }),
+  /** State changes within the window that make a series flapping. */
+  NOTIFY_FLAP_THRESHOLD: z.coerce.number().int().min(2).max(100).default(4),
+  NOTIFY_SILENCES: silencesSetting,
+  /** e.g. `22:00-07:00` (wraps midnight), in NOTIFY_TIMEZONE. */
+  NOTIFY_QUIET_HOURS: parsedBy(parseQuietHours).optional(),
+  /** e.g. `Sat,Sun`: whole local days that are quiet. */
+  NOTIFY_QUIET_DAYS: parsedBy(parseQuietDays).optional(),
+  NOTIFY_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine(isValidTimeZone, { message: 'must be an IANA time zone such as "Asia/Seoul" or "UTC"' }),
+  /** Notices at or above this severity page even during quiet hours (unset: none do). */
+  NOTIFY_QUIET_BYPASS_SEVERITY: z.enum(severities).optional(),
+  /** Attempts per destination per delivery (with backoff) before the message is redelivered by Kafka. */
+  NOTIFY_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  NOTIFY_DELIVERY_TIMEOUT: durationSetting('5s', { min: '100ms', max: '1m' }),
+
+  /**
+   * Firing alerts are re-sent this often; each carries `endsAt` four intervals ahead, so
+   * Alertmanager resolves them on its own if the notifier stops.
+   */
+  ALERTMANAGER_RESEND_INTERVAL: durationSetting('1m', { min: '1s', max: '1h' }),
+  /** Generic JSON webhook (a secret: never logged). */
+  WEBHOOK_URL: httpUrl.optional(),
+  /** Slack incoming webhook (a secret: never logged). */
+  SLACK_WEBHOOK_URL: httpUrl.optional(),
+  /** Grafana dashboard; `var-domain`, `var-project`, `var-service` are added to its query. */
+  DASHBOARD_URL: httpUrl.optional(),
+  RUNBOOK_URL: httpUrl.optional(),
 });
 
 export type NotifierConfig = z.output<typeof notifierConfigSchema>;

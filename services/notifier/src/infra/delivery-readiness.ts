@@ -23,7 +23,9 @@ export class DeliveryReadiness {
       name: 'alertmanager',
       check: async () => {
         for (const url of config.ALERTMANAGER_URLS) {
-          const response = await fetch(new URL('/-/ready', url));
+          // Relative to the configured URL, so an Alertmanager behind a path prefix is probed there.
+          const response = await fetch(new URL('-/ready', url.endsWith('/') ? url : `${url}/`), { signal: AbortSignal.timeout(1_500) });
+          await response.arrayBuffer();
           if (!response.ok) throw new Error(`${url} answered ${response.status}`);
         }
       },

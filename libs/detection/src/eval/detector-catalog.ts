@@ -1,0 +1,131 @@
+import { RuleDetector } from '../detectors/rule.detector';
+import type { SeriesDetectorFactory } from '../detectors/series-detector';
+import { compileRule } from '../rules/detection-rule';
+import { MS } from '../time/duration';
+import { samplesIn } from '../time/sampling-step';
+import { MONDAY_ORIGIN_MS, type SeasonalLayout } from '../time/seasonal-slot';
+import {
+  DEFAULT_PARAMS,
+  DetectorSpecError,
+  parseDetectorParams,
+  splitDetectorSpec,
+  type DetectorParams,
+  type DetectorParamsInput,
+} from './detector-params';
+
+interface Preset {
+  readonly description: string;
+  readonly params: Partial<DetectorParamsInput>;
+}
+
+/**
+ * The named detectors of the harness. Each is a parameter set over the one streaming
+ * `RuleDetector`; `name:key=value,…` on the command line overrides any parameter.
+ */
+export const DETECTOR_PRESETS = {
+  seed: {
+    description: 'seed rule: z > 3 OR ratio > 2 against the trailing 30 days, baseline as of the previous day',
+    params: {},
+  },
+  robust: {
+    description: 'robust z: |x − median| / (1.4826·MAD) > 8 over a rolling 7-day window',
+    params: { rule: 'abs(robustZ) > 8', expected: 'median', window: '7d', refresh: 0 },
+  },
+  seasonal: {
+    description: 'seasonal z > 10 against the slot median of the period (hour-of-week for hourly data), rolling',
+    params: { rule: 'abs(seasonalZ) > 10', expected: 'seasonal', period: 'auto', refresh: 0 },
+  },
+  ewma: {
+    description: 'EWMA z > 8 with a 6-hour half-life',
+    params: { rule: 'abs(ewmaZ) > 8', expected: 'mean', halfLife: '6h', refresh: 0 },
+  },
+  hst: {
+    description: 'half-space trees (25 trees, depth 10, 1-day mass window, 4-value shingle, seeded): score > 0.9',
+    params: { rule: 'hst > 0.9', expected: 'median', refresh: 0 },
+  },
+  adwin: {
+    description: 'ADWIN (δ = 0.002): alert when the series level changes',
+    params: { rule: 'drift >= 1', expected: 'median', refresh: 0, drift: 0.002 },
+  },
+  extreme: {
+    description: 'record detector: beyond the previous 7 days\' range by more than 1 robust σ, baseline as of the previous day',
+    params: { rule: 'abs(extremeZ) > 1', expected: 'median', window: '7d', refresh: '1d' },
+  },
+  billing: {
+    description:
+      'hour-of-week seasonal z > 10 and ≥ 50% off, 30-day baseline as of the previous day, with first-seen, drop-to-zero and recurring-charge guards',
+    params: {
+      rule: 'abs(seasonalZ) > 10 AND relDelta >= 50%',
+      expected: 'seasonal',
+      period: 'auto',
+      window: '30d',
+      refresh: '1d',
+      minHistory: '7d',
+      firstSeen: 0,
+      dropToZero: 0.01,
+      recurring: 0.25,
+      leadingZeros: 'skip',
+    },
+  },
+} as const satisfies Record<string, Preset>;
+
+export type PresetName = keyof typeof DETECTOR_PRESETS;
+
+export const PRESET_NAMES = Object.keys(DETECTOR_PRESETS) as PresetName[];
+
+export interface DetectorDefinition {
+  /** The spec as given (preset name plus overrides). */
+  readonly name: string;
+  readonly params: DetectorParams;
+  readonly create: SeriesDetectorFactory;
+}
+
+/** Resolves `name` or `name:key=value,…` to a validated detector. */
+export function resolveDetector(spec: string): DetectorDefinition {
+  const { name, overrides } = splitDetectorSpec(spec);
+  if (!(name in DETECTOR_PRESETS)) {
+    throw new DetectorSpecError(`unknown detector "${name}" (known: ${PRESET_NAMES.join(', ')})`);
+  }
+  const preset: Preset = DETECTOR_PRESETS[name as PresetName];
+  const params = parseDetectorParams({ ...DEFAULT_PARAMS, ...preset.params, ...overrides }, spec);
+  return { name: spec, params, create: buildFactory(spec, params) };
+}
+
+/** The seasonal layout for a series: `auto` is weekly for steps of 30 minutes or more, else daily. */
+export function seasonalLayoutFor(params: DetectorParams, stepMs: number): SeasonalLayout | null {
+  if (params.period === 'off' || params.period === 0) return null;
+  const periodMs = params.period === 'auto' ? (stepMs >= 30 * MS.minute ? MS.week : MS.day) : params.period;
+  const slotMs = Math.max(stepMs, params.slot);
+  return { periodMs, slotMs, originMs: MONDAY_ORIGIN_MS };
+}
+
+export function buildFactory(label: string, params: DetectorParams): SeriesDetectorFactory {
+  return ({ stepMs }) => {
+    const rule = compileRule({
+      name: label,
+      expression: params.rule,
+      expected: params.expected,
+      minHistory: samplesIn(params.minHistory, stepMs, 1),
+      scaleFloor: { relative: params.floor, absolute: params.floorAbs },
+      firstSeen: params.firstSeen === null ? null : { minObserved: params.firstSeen },
+      dropToZero: params.dropToZero === null ? null : { minExpected: params.dropToZero },
+      recurring: params.recurring === null ? null : { tolerance: params.recurring },
+    });
+    return new RuleDetector({
+      rule,
+      windowMs: params.window,
+      seasonal: seasonalLayoutFor(params, stepMs),
+      refreshMs: params.refresh,
+      ewmaHalfLifeSamples: params.halfLife / stepMs,
+      halfSpaceTrees: {
+        trees: params.hstTrees,
+        depth: params.hstDepth,
+        windowSize: samplesIn(params.hstWindow, stepMs, 16),
+        shingle: params.hstShingle,
+        seed: params.seed,
+      },
+      drift: params.drift > 0 ? { delta: params.drift } : null,
+      skipLeadingZeros: params.leadingZeros === 'skip',
+    });
+  };
+}

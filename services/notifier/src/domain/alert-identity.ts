@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { Anomaly } from '@costwatch/contracts';
+import type { Severity } from './severity';
+
+/** The Alertmanager `alertname` of every billing anomaly. */
+export const ALERT_NAME = 'BillingCostAnomaly';
+
+/**
+ * The labels that identify an alert in Alertmanager. Severity is a label (routing and
+ * silences match on it) but not part of our fingerprint: an escalation is the same alert
+ * getting worse, not a new one.
+ */
+export interface AlertLabels {
+  alertname: string;
+  domain: string;
+  project: string;
+  service: string;
+  rule: string;
+  severity: Severity;
+}
+
+export function alertLabels(anomaly: Anomaly, severity: Severity = anomaly.severity): AlertLabels {
+  return {
+    alertname: ALERT_NAME,
+    domain: anomaly.series.domainId,
+    project: anomaly.series.projectId,
+    service: anomaly.series.serviceId,
+    rule: anomaly.rule,
+    severity,
+  };
+}
+
+/**
+ * What silences match on: the identity labels plus the display name and currency, which
+ * may be renamed and so must not be part of Alertmanager's identity.
+ */
+export function matchableLabels(anomaly: Anomaly): Readonly<Record<string, string>> {
+  return { ...alertLabels(anomaly), service_name: anomaly.series.serviceName, currency: anomaly.series.currency };
+}
+
+/**
+ * Deterministic id of one alert stream (series + rule): dedup, flap detection and the
+ * delivery record of a series all live under it. The parts are length-prefixed so no
+ * choice of ids can make two different series collide.
+ */
+export function fingerprint(anomaly: Pick<Anomaly, 'series' | 'rule'>): string {
+  const parts = [ALERT_NAME, anomaly.series.domainId, anomaly.series.projectId, anomaly.series.serviceId, anomaly.rule];
+  const key = parts.map((part) => `${part.length}:${part}`).join('|');
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,45 @@
+import type { Anomaly } from '@costwatch/contracts';
+import type { Notice } from './notice';
+
+function ratioText(value: number | null): string {
+  return value === null ? 'n/a' : value.toFixed(2);
+}
+
+function seriesText(anomaly: Anomaly): string {
+  const { serviceName, serviceId, projectId, domainId } = anomaly.series;
+  return `${serviceName} (${serviceId}) in project ${projectId} / domain ${domainId}`;
+}
+
+/** One line for humans: what happened, to what, how bad. Used as summary by every channel. */
+export function noticeSummary(notice: Notice): string {
+  const { anomaly } = notice;
+  const money = `${anomaly.observed} ${anomaly.series.currency} vs expected ${anomaly.expected} ${anomaly.series.currency}`;
+  switch (notice.kind) {
+    case 'firing':
+      return `${notice.flapEnded ? 'Stable again and still anomalous' : 'Cost anomaly'} (${notice.severity}): ${seriesText(anomaly)}: ${money}`;
+    case 'escalated':
+      return `Cost anomaly escalated to ${notice.severity}: ${seriesText(anomaly)}: ${money}`;
+    case 'repeat':
+      return `Cost anomaly still firing (${notice.severity}): ${seriesText(anomaly)}: ${money}`;
+    case 'resolved':
+      return `Resolved${notice.flapEnded ? ' (stable again)' : ''}: cost of ${seriesText(anomaly)} is back to normal (${money})`;
+    case 'flapping':
+      return `Cost anomaly flapping (${notice.severity}): ${seriesText(anomaly)} keeps starting and stopping; further changes are suppressed until it is stable`;
+  }
+}
+
+/** The detail: the numbers, the rule, the window and the baseline behind the decision. */
+export function noticeDescription(notice: Notice): string {
+  const { anomaly } = notice;
+  const contributors = anomaly.contributors
+    .slice(0, 3)
+    .map((c) => `${c.dimension}=${c.value} ${Math.round(c.share * 100)}%`)
+    .join(', ');
+  return [
+    `Observed ${anomaly.observed} ${anomaly.series.currency} against an expected ${anomaly.expected} ${anomaly.series.currency}`,
+    `(ratio ${ratioText(anomaly.ratio)}, z ${ratioText(anomaly.z)}) for ${anomaly.window.start} to ${anomaly.window.end}`,
+    `by rule ${anomaly.rule}; baseline of ${anomaly.baselineWindow.count} points from ${anomaly.baselineWindow.from} to ${anomaly.baselineWindow.to}.`,
+    ...(contributors ? [`Top contributors: ${contributors}.`] : []),
+    `Anomaly ${anomaly.anomalyId}.`,
+  ].join(' ');
+}

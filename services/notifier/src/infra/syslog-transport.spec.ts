@@ -1,0 +1,74 @@
+import { createSocket } from 'node:dgram';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createSyslogTransport } from './syslog-transport';
+
+describe('TCP syslog transport', () => {
+  let server: Server;
+  let port: number;
+  const received: Buffer[] = [];
+  const connections: Socket[] = [];
+
+  beforeAll(async () => {
+    server = createServer((socket) => {
+      connections.push(socket);
+      socket.on('data', (chunk) => received.push(chunk));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    for (const socket of connections) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 100 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('frames messages with octet counting on one connection, and reconnects after the peer closes it', async () => {
+    const transport = createSyslogTransport({ host: '127.0.0.1', port, protocol: 'tcp', timeoutMs: 1_000 });
+    await transport.send('<134>1 - - - - - - first');
+    await transport.send('<134>1 - - - - - - 가');
+    await until(() => Buffer.concat(received).length >= 49);
+    // The length is in bytes: "가" is three.
+    expect(Buffer.concat(received).toString()).toBe('24 <134>1 - - - - - - first22 <134>1 - - - - - - 가');
+    expect(connections).toHaveLength(1);
+
+    connections[0]!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await transport.send('<134>1 - - - - - - again');
+    await until(() => connections.length === 2 && Buffer.concat(received).toString().endsWith('again'));
+    expect(connections).toHaveLength(2);
+    await transport.close();
+  });
+
+  it('fails, within its timeout, when nobody listens', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    const transport = createSyslogTransport({ host: '127.0.0.1', port: closed, protocol: 'tcp', timeoutMs: 1_000 });
+    await expect(transport.send('x')).rejects.toThrow(/ECONNREFUSED/);
+    await transport.close();
+  });
+});
+
+describe('UDP syslog transport', () => {
+  it('sends one datagram per message, unframed', async () => {
+    const receiver = createSocket('udp4');
+    const datagrams: string[] = [];
+    receiver.on('message', (message) => datagrams.push(message.toString()));
+    await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
+    const transport = createSyslogTransport({ host: '127.0.0.1', port: receiver.address().port, protocol: 'udp', timeoutMs: 1_000 });
+    await transport.send('<134>1 - - - - - - one');
+    await transport.send('<134>1 - - - - - - two');
+    for (let i = 0; i < 100 && datagrams.length < 2; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(datagrams).toEqual(['<134>1 - - - - - - one', '<134>1 - - - - - - two']);
+    await transport.close();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+});
