@@ -30,7 +30,6 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*'], message: 'Import other projects through their @costwatch/* alias.' }] }],
     },
   },
   {
@@ -40,7 +39,7 @@ export default tseslint.config(
   {
     // Cross-service tests at the root drive several services' use cases directly.
     files: ['test/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off', '@nx/enforce-module-boundaries': 'off' },
+    rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
     files: ['**/*.spec.ts', '**/*.integration-spec.ts'],

@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { KafkaModule } from '@costwatch/kafka';
 import { ObservabilityModule } from '@costwatch/observability';
 import type { CollectorConfig } from './config/collector.config';
+import { COLLECTOR_CONFIG, CollectionScheduler } from './infra/collection-scheduler';
 
 @Module({})
 export class AppModule {
@@ -16,7 +18,9 @@ export class AppModule {
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           topics: [{ topic: 'billingRecords', numPartitions: config.RECORDS_PARTITIONS }],
         }),
+        ScheduleModule.forRoot(),
       ],
+      providers: [{ provide: COLLECTOR_CONFIG, useValue: config }, CollectionScheduler],
     };
   }
 }

@@ -1,8 +1,16 @@
+import { ConfigError } from '@costwatch/config';
 import type { CollectorConfig } from '../config/collector.config';
 import type { BillingSource } from '../domain/billing-source';
+import { AwsCostExplorerSource, KakaoCloudBillingSource } from '../sources';
 import { SyntheticSource } from '../sources/synthetic/synthetic.source';
 
 export type SourceName = CollectorConfig['COLLECTOR_SOURCES'][number];
+
+function requireSetting<K extends keyof CollectorConfig>(config: CollectorConfig, name: K, source: string): NonNullable<CollectorConfig[K]> {
+  const value = config[name];
+  if (value === undefined || value === null) throw new ConfigError([{ setting: String(name), problem: `is required for the ${source} source` }]);
+  return value as NonNullable<CollectorConfig[K]>;
+}
 
 /** Builds a configured source by name; a source without its settings fails here, naming them. */
 export function createSource(name: SourceName, config: CollectorConfig): BillingSource {
@@ -18,7 +26,16 @@ export function createSource(name: SourceName, config: CollectorConfig): Billing
         anomalies: config.SYNTHETIC_ANOMALIES,
       });
     case 'kakaocloud':
+      return new KakaoCloudBillingSource({
+        baseUrl: requireSetting(config, 'KAKAOCLOUD_BASE_URL', name),
+        credentialId: requireSetting(config, 'KAKAOCLOUD_CREDENTIAL_ID', name),
+        credentialSecret: requireSetting(config, 'KAKAOCLOUD_CREDENTIAL_SECRET', name),
+      });
     case 'aws-cost-explorer':
-      throw new Error(`source ${name} is not wired yet`);
+      return new AwsCostExplorerSource({
+        accounts: requireSetting(config, 'AWS_CE_ACCOUNTS', name),
+        metric: config.AWS_CE_METRIC,
+        groupByLinkedAccount: config.AWS_CE_GROUP_BY_LINKED_ACCOUNT,
+      });
   }
 }

@@ -8,6 +8,7 @@ import { PublishRecordsUseCase, type CollectionSummary } from '../application/pu
 import { createSource, type SourceName } from '../application/source-factory';
 import { loadCollectorConfig } from '../config/collector.config';
 import type { CollectionWindow } from '../domain/billing-source';
+import { FocusCsvSource, focusCsvSourceOptionsSchema } from '../sources';
 import { windowFromOptions } from './collection-window';
 
 /** Backfill and import from the command line, with a progress bar and a summary line. */
@@ -22,12 +23,14 @@ async function run(work: (useCase: PublishRecordsUseCase, progress: Progress) =>
   const publisher = new EventPublisher(kafka);
   await publisher.connect();
   const bar = new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} | {published} records, {rejected} rejected', stream: process.stderr, noTTYOutput: false }, Presets.shades_classic);
-  bar.start(expectedUnits, 0, { published: 0, rejected: 0 });
+  // An unknown total (a FOCUS file is streamed) shows counts only.
+  bar.start(Math.max(expectedUnits, 1), 0, { published: 0, rejected: 0 });
   try {
-    const summary = await work(new PublishRecordsUseCase(publisher, topics, 'collector-cli'), (progress, unitsDone) =>
-      bar.update(unitsDone, { published: progress.published, rejected: progress.rejected }),
-    );
-    bar.update(expectedUnits, { published: summary.published, rejected: summary.rejected });
+    const summary = await work(new PublishRecordsUseCase(publisher, topics, 'collector-cli'), (progress, unitsDone) => {
+      if (unitsDone > bar.getTotal()) bar.setTotal(unitsDone);
+      bar.update(unitsDone, { published: progress.published, rejected: progress.rejected });
+    });
+    bar.update(bar.getTotal(), { published: summary.published, rejected: summary.rejected });
     bar.stop();
     const rate = summary.seconds > 0 ? Math.round(summary.published / summary.seconds) : summary.published;
     process.stdout.write(
@@ -60,6 +63,16 @@ program
     const source = createSource(options.source, config);
     let batches = 0;
     await run((useCase, progress) => useCase.collect(source, window, (summary) => progress(summary, (batches += 1))), hoursIn(window));
+  });
+
+program
+  .command('import-focus')
+  .description('import FOCUS 1.x CSV export(s) (.csv or .csv.gz); parts of one export are summed together')
+  .argument('<files...>', 'the export file(s)')
+  .option('--cost-column <column>', 'EffectiveCost | BilledCost | ListCost | ContractedCost', 'EffectiveCost')
+  .action(async (files: string[], options: { costColumn: string }) => {
+    const source = new FocusCsvSource({ files, costColumn: focusCsvSourceOptionsSchema.shape.costColumn.parse(options.costColumn) });
+    await run((useCase, progress) => useCase.publishAll('focus', source.collectAll(), (summary) => progress(summary, summary.published + summary.rejected)), 0);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -28,6 +28,38 @@ export const collectorConfigSchema = z.object({
   SYNTHETIC_PROJECTS_PER_DOMAIN: z.coerce.number().int().min(1).max(100).default(5),
   SYNTHETIC_SERVICES_PER_PROJECT: z.coerce.number().int().min(1).max(12).default(6),
   SYNTHETIC_ANOMALIES: z.coerce.number().int().min(0).max(1000).default(12),
+  KAKAOCLOUD_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  KAKAOCLOUD_CREDENTIAL_ID: z.string().min(1).optional(),
+  KAKAOCLOUD_CREDENTIAL_SECRET: z.string().min(1).optional(),
+  /** JSON array of {accountId, roleArn, project?, externalId?}; the base credentials come from the AWS default chain. */
+  AWS_CE_ACCOUNTS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {accountId, roleArn, project?, externalId?}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(z.object({ accountId: z.string(), roleArn: z.string(), project: z.string().optional(), externalId: z.string().optional() })).min(1))
+    .optional(),
+  AWS_CE_METRIC: z.enum(['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'NetAmortizedCost', 'BlendedCost']).default('UnblendedCost'),
+  AWS_CE_GROUP_BY_LINKED_ACCOUNT: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+}).superRefine((config, ctx) => {
+  // A scheduled source without its settings stops startup, naming what is missing.
+  const required: Record<string, Array<keyof typeof config>> = {
+    kakaocloud: ['KAKAOCLOUD_BASE_URL', 'KAKAOCLOUD_CREDENTIAL_ID', 'KAKAOCLOUD_CREDENTIAL_SECRET'],
+    'aws-cost-explorer': ['AWS_CE_ACCOUNTS'],
+  };
+  for (const source of config.COLLECTOR_SOURCES) {
+    for (const setting of required[source] ?? []) {
+      if (config[setting] === undefined) ctx.addIssue({ code: 'custom', path: [setting], message: `is required when COLLECTOR_SOURCES includes ${source}` });
+    }
+  }
 });
 
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BillingRecord } from '@costwatch/contracts';
-import type { CollectionWindow, RejectedRow } from '../collector-domain';
+import type { CollectionWindow, RejectedRow } from '../../domain/billing-source';
 import { BillingSourceError } from '../shared/billing-source-error';
 import { AwsCostExplorerSource, costExplorerTimePeriod } from './aws-cost-explorer.source';
 import type { AwsCostExplorerSourceOptions } from './aws-cost-explorer-options';

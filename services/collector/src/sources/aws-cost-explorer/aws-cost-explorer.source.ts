@@ -1,6 +1,6 @@
 import { GetCostAndUsageCommand, type CostExplorerClient, type DateInterval, type Group } from '@aws-sdk/client-cost-explorer';
 import pLimit from 'p-limit';
-import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../collector-domain';
+import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../../domain/billing-source';
 import { BillingSourceError } from '../shared/billing-source-error';
 import { describeError } from '../shared/describe-error';
 import { RecordAggregator, type SourceRow } from '../shared/record-aggregator';

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { BillingRecord } from '@costwatch/contracts';
 import { parse } from 'csv-parse/sync';
 import Decimal from 'decimal.js';
-import type { RejectedRow, SourceBatch } from '../collector-domain';
+import type { RejectedRow, SourceBatch } from '../../domain/billing-source';
 import { BillingSourceError } from '../shared/billing-source-error';
 import { FocusCsvSource } from './focus-csv.source';
 

@@ -4,7 +4,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse, type CsvError } from 'csv-parse';
 import { z } from 'zod';
-import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../collector-domain';
+import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../../domain/billing-source';
 import { BillingSourceError } from '../shared/billing-source-error';
 import { describeError } from '../shared/describe-error';
 import { RecordAggregator } from '../shared/record-aggregator';

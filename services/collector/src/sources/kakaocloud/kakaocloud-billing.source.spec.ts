@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import type { BillingRecord } from '@costwatch/contracts';
-import type { CollectionWindow, RejectedRow } from '../collector-domain';
+import type { CollectionWindow, RejectedRow } from '../../domain/billing-source';
 import { BillingSourceError } from '../shared/billing-source-error';
 import { KakaoCloudBillingSource } from './kakaocloud-billing.source';
 import type { KakaoCloudSourceOptions } from './kakaocloud-options';

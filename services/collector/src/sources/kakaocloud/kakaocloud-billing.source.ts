@@ -1,4 +1,4 @@
-import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../collector-domain';
+import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../../domain/billing-source';
 import { BillingSourceError } from '../shared/billing-source-error';
 import { daysStartingIn, utcOffsetMinutes, type CalendarDay } from '../shared/calendar-days';
 import { describeError } from '../shared/describe-error';

@@ -1,5 +1,6 @@
 import { canonicalAmount, fromScaled, toScaled, type BillingRecord } from '@costwatch/contracts';
-import { buildRecord, type RejectedRow, type SourceBatch } from '../collector-domain';
+import { type RejectedRow, type SourceBatch } from '../../domain/billing-source';
+import { buildRecord } from '../../domain/build-record';
 import { describeError } from './describe-error';
 
 /** One line item as a source read it, before it is summed into its record. */

@@ -1,0 +1,98 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import type { Logger } from 'pino';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { TopicNames } from '@costwatch/contracts';
+import { EventPublisher, TOPIC_NAMES } from '@costwatch/kafka';
+import { ROOT_LOGGER } from '@costwatch/observability';
+import { PublishRecordsUseCase } from '../application/publish-records.use-case';
+import { createSource } from '../application/source-factory';
+import type { CollectorConfig } from '../config/collector.config';
+import type { BillingSource, CollectionWindow } from '../domain/billing-source';
+
+export const COLLECTOR_CONFIG = Symbol('COLLECTOR_CONFIG');
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Which granularities a source can deliver on schedule. */
+const HOURLY_SOURCES = new Set(['synthetic', 'aws-cost-explorer']);
+const DAILY_SOURCES = new Set(['kakaocloud', 'aws-cost-explorer']);
+
+/**
+ * Hourly and daily collection inside the service (no host cron): the hourly job collects
+ * the previous full hour, the daily job yesterday. Re-collecting a period is harmless —
+ * record ids are deterministic — so a missed or repeated run never double counts.
+ */
+@Injectable()
+export class CollectionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly sources: BillingSource[];
+  private readonly useCase: PublishRecordsUseCase;
+  private readonly runs: Counter<'source' | 'granularity' | 'result'>;
+  private readonly lastSuccess: Gauge<'source' | 'granularity'>;
+  private readonly running = new Set<string>();
+
+  constructor(
+    @Inject(COLLECTOR_CONFIG) private readonly config: CollectorConfig,
+    publisher: EventPublisher,
+    @Inject(TOPIC_NAMES) topics: TopicNames,
+    private readonly scheduler: SchedulerRegistry,
+    registry: Registry,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {
+    this.sources = config.COLLECTOR_SOURCES.map((name) => createSource(name, config));
+    this.useCase = new PublishRecordsUseCase(publisher, topics, 'collector');
+    this.runs = new Counter({ name: 'costwatch_collection_runs_total', help: 'Scheduled collection runs by result.', labelNames: ['source', 'granularity', 'result'], registers: [registry] });
+    this.lastSuccess = new Gauge({
+      name: 'costwatch_collection_last_success_timestamp_seconds',
+      help: 'When a scheduled collection last succeeded (unix seconds).',
+      labelNames: ['source', 'granularity'],
+      registers: [registry],
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.SCHEDULE_ENABLED) return;
+    this.add('hourly-collection', this.config.HOURLY_CRON, () => this.collect('HOURLY'));
+    this.add('daily-collection', this.config.DAILY_CRON, () => this.collect('DAILY'));
+  }
+
+  onApplicationShutdown(): void {
+    for (const name of this.scheduler.getCronJobs().keys()) void this.scheduler.getCronJob(name).stop();
+  }
+
+  private add(name: string, expression: string, run: () => Promise<void>): void {
+    const job = CronJob.from({ cronTime: expression, timeZone: 'UTC', onTick: () => void run(), start: true });
+    this.scheduler.addCronJob(name, job);
+    this.logger.info({ job: name, cron: expression }, 'collection scheduled');
+  }
+
+  /** Collects the last closed period from every source that offers this granularity. */
+  async collect(granularity: CollectionWindow['granularity'], now = new Date()): Promise<void> {
+    const window: CollectionWindow =
+      granularity === 'HOURLY'
+        ? { from: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS), to: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS), granularity }
+        : { from: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - DAY_MS), to: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS), granularity };
+    const eligible = granularity === 'HOURLY' ? HOURLY_SOURCES : DAILY_SOURCES;
+    for (const source of this.sources.filter((s) => eligible.has(s.name))) {
+      const key = `${source.name}:${granularity}`;
+      if (this.running.has(key)) {
+        this.logger.warn({ source: source.name, granularity }, 'previous run still going; skipping this tick');
+        continue;
+      }
+      this.running.add(key);
+      try {
+        const summary = await this.useCase.collect(source, window);
+        this.runs.inc({ source: source.name, granularity, result: 'success' });
+        this.lastSuccess.set({ source: source.name, granularity }, Date.now() / 1000);
+        this.logger.info({ ...summary, window }, 'collection finished');
+      } catch (error) {
+        this.runs.inc({ source: source.name, granularity, result: 'failure' });
+        this.logger.error({ err: error, source: source.name, granularity }, 'collection failed');
+      } finally {
+        this.running.delete(key);
+      }
+    }
+  }
+}
