@@ -57,7 +57,9 @@ describe(`ingest: ${DAYS} days × ${seriesCount} series from the generator`, () 
     await waitFor(async () => ((await baselines.countDocuments({ asOf: '2026-09-29' })) > 0 ? true : undefined), 'baselines as of 2026-09-29', 120_000, 1_000);
     // A series present from the first hour and never restated before the as-of date, so
     // the values the baseline saw are exactly the generator's.
-    const restated = new Set(records.filter((r, i) => records.findIndex((o) => o.id === r.id) !== i).map((r) => r.id));
+    const seen = new Set<string>();
+    const restated = new Set<string>();
+    for (const r of records) (seen.has(r.id) ? restated : seen).add(r.id);
     const seriesOf = (r: BillingRecord) => `${r.domainId}|${r.projectId}|${r.serviceId}|${r.currency}`;
     const before = records.filter((r) => r.periodStart < '2026-09-29' && r.chargeCategory === undefined);
     const dirty = new Set(before.filter((r) => restated.has(r.id)).map(seriesOf));

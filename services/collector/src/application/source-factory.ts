@@ -1,19 +1,19 @@
 import { ConfigError } from '@costwatch/config';
-import type { CollectorConfig } from '../config/collector.config';
+import type { CollectorCliConfig } from '../config/collector.config';
 import type { BillingSource } from '../domain/billing-source';
 import { AwsCostExplorerSource, KakaoCloudBillingSource } from '../sources';
 import { SyntheticSource } from '../sources/synthetic/synthetic.source';
 
-export type SourceName = CollectorConfig['COLLECTOR_SOURCES'][number];
+export type SourceName = CollectorCliConfig['COLLECTOR_SOURCES'][number];
 
-function requireSetting<K extends keyof CollectorConfig>(config: CollectorConfig, name: K, source: string): NonNullable<CollectorConfig[K]> {
+function requireSetting<K extends keyof CollectorCliConfig>(config: CollectorCliConfig, name: K, source: string): NonNullable<CollectorCliConfig[K]> {
   const value = config[name];
   if (value === undefined || value === null) throw new ConfigError([{ setting: String(name), problem: `is required for the ${source} source` }]);
-  return value as NonNullable<CollectorConfig[K]>;
+  return value as NonNullable<CollectorCliConfig[K]>;
 }
 
 /** Builds a configured source by name; a source without its settings fails here, naming them. */
-export function createSource(name: SourceName, config: CollectorConfig): BillingSource {
+export function createSource(name: SourceName, config: CollectorCliConfig): BillingSource {
   switch (name) {
     case 'synthetic':
       return new SyntheticSource({

@@ -6,7 +6,7 @@ import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
 import { ConfigError } from '@costwatch/config';
 import { PublishRecordsUseCase, type CollectionSummary } from '../application/publish-records.use-case';
 import { createSource, type SourceName } from '../application/source-factory';
-import { loadCollectorConfig } from '../config/collector.config';
+import { loadCollectorCliConfig } from '../config/collector.config';
 import type { CollectionWindow } from '../domain/billing-source';
 import { FocusCsvSource, focusCsvSourceOptionsSchema } from '../sources';
 import { windowFromOptions } from './collection-window';
@@ -15,7 +15,7 @@ import { windowFromOptions } from './collection-window';
 type Progress = (summary: CollectionSummary, unitsDone: number) => void;
 
 async function run(work: (useCase: PublishRecordsUseCase, progress: Progress) => Promise<CollectionSummary>, expectedUnits: number): Promise<void> {
-  const config = loadCollectorConfig({ HTTP_PORT: '0', ...process.env });
+  const config = loadCollectorCliConfig();
   const logger = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, pino.destination(2));
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-cli`, logger });
   const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
@@ -59,7 +59,7 @@ program
   .option('--granularity <g>', 'HOURLY | DAILY', 'HOURLY')
   .action(async (options: { source: SourceName; date?: string; from?: string; to?: string; granularity: 'HOURLY' | 'DAILY' }) => {
     const window = windowFromOptions(options, options.granularity);
-    const config = loadCollectorConfig({ HTTP_PORT: '0', ...process.env });
+    const config = loadCollectorCliConfig();
     const source = createSource(options.source, config);
     let batches = 0;
     await run((useCase, progress) => useCase.collect(source, window, (summary) => progress(summary, (batches += 1))), hoursIn(window));

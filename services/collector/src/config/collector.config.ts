@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonSettings, kafkaSettings, parseConfig } from '@costwatch/config';
 
-export const collectorConfigSchema = z.object({
+const collectorSettings = {
   ...commonSettings,
   ...kafkaSettings,
   HTTP_PORT: commonSettings.HTTP_PORT.default(8081),
@@ -49,9 +49,13 @@ export const collectorConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
-}).superRefine((config, ctx) => {
+};
+
+const { HTTP_PORT: _port, HTTP_HOST: _host, ...cliSettings } = collectorSettings;
+
+function requireSourceSettings(config: { COLLECTOR_SOURCES: string[] } & Record<string, unknown>, ctx: z.RefinementCtx): void {
   // A scheduled source without its settings stops startup, naming what is missing.
-  const required: Record<string, Array<keyof typeof config>> = {
+  const required: Record<string, string[]> = {
     kakaocloud: ['KAKAOCLOUD_BASE_URL', 'KAKAOCLOUD_CREDENTIAL_ID', 'KAKAOCLOUD_CREDENTIAL_SECRET'],
     'aws-cost-explorer': ['AWS_CE_ACCOUNTS'],
   };
@@ -60,8 +64,15 @@ export const collectorConfigSchema = z.object({
       if (config[setting] === undefined) ctx.addIssue({ code: 'custom', path: [setting], message: `is required when COLLECTOR_SOURCES includes ${source}` });
     }
   }
-});
+}
+
+export const collectorConfigSchema = z.object(collectorSettings).superRefine(requireSourceSettings);
+/** The CLI's settings: the service's without the HTTP listener. */
+export const collectorCliConfigSchema = z.object(cliSettings).superRefine(requireSourceSettings);
 
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 
+export type CollectorCliConfig = z.output<typeof collectorCliConfigSchema>;
+
 export const loadCollectorConfig = (env: NodeJS.ProcessEnv = process.env): CollectorConfig => parseConfig(collectorConfigSchema, env);
+export const loadCollectorCliConfig = (env: NodeJS.ProcessEnv = process.env): CollectorCliConfig => parseConfig(collectorCliConfigSchema, env);
