@@ -1,12 +1,34 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { KafkaModule } from '@costwatch/kafka';
 import { MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
-import type { DetectorConfig } from './config/detector.config';
+import { DetectorMetrics } from './application/detector-metrics';
+import { JudgeSnapshotsUseCase } from './application/judge-snapshots.use-case';
+import { ANOMALY_EVENTS, ANOMALY_STORE, BASELINE_SOURCE, DETECTOR_SETTINGS, RULE_BOOK, SERIES_STATE_STORE, type DetectorSettings } from './application/ports';
+import { globalRuleSettings, type DetectorConfig } from './config/detector.config';
+import { CONSUMER_SETTINGS, HourlySnapshotsConsumer, type ConsumerSettings } from './consumers/hourly-snapshots.consumer';
+import { RuleBook } from './domain/detection-rules';
+import { AnomaliesRepository } from './infra/anomalies.repository';
+import { AnomalyEventsPublisher } from './infra/anomaly-events.publisher';
+import { BaselinesRepository } from './infra/baselines.repository';
+import { SeriesStateRepository } from './infra/series-state.repository';
+import { StorageInitializer } from './infra/storage.initializer';
 
 @Module({})
 export class AppModule {
   static register(config: DetectorConfig): DynamicModule {
+    const settings: DetectorSettings = {
+      resolveAfterHours: config.DETECTION_RESOLVE_AFTER_HOURS,
+      updateGrowth: config.DETECTION_UPDATE_GROWTH,
+      restatementHorizonDays: config.DETECTION_RESTATEMENT_HORIZON_DAYS,
+    };
+    const consumer: ConsumerSettings = {
+      groupId: config.DETECTOR_GROUP_ID,
+      batchSize: config.CONSUMER_BATCH_SIZE,
+      maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+      pendingRecheckMs: config.DETECTION_PENDING_RECHECK_MS,
+    };
     return {
       module: AppModule,
       imports: [
@@ -18,6 +40,24 @@ export class AppModule {
           topics: [{ topic: 'hourlySnapshots' }, { topic: 'anomalies' }],
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, db: config.MONGO_DB }),
+      ],
+      providers: [
+        { provide: DETECTOR_SETTINGS, useValue: settings },
+        { provide: CONSUMER_SETTINGS, useValue: consumer },
+        // Compiled once at startup; the config already refused a bad expression naming its setting.
+        { provide: RULE_BOOK, useValue: new RuleBook(globalRuleSettings(config), config.DETECTION_OVERRIDES) },
+        { provide: DetectorMetrics, useFactory: (registry: Registry) => new DetectorMetrics(registry), inject: [Registry] },
+        BaselinesRepository,
+        SeriesStateRepository,
+        AnomaliesRepository,
+        AnomalyEventsPublisher,
+        { provide: BASELINE_SOURCE, useExisting: BaselinesRepository },
+        { provide: SERIES_STATE_STORE, useExisting: SeriesStateRepository },
+        { provide: ANOMALY_STORE, useExisting: AnomaliesRepository },
+        { provide: ANOMALY_EVENTS, useExisting: AnomalyEventsPublisher },
+        StorageInitializer,
+        JudgeSnapshotsUseCase,
+        HourlySnapshotsConsumer,
       ],
     };
   }

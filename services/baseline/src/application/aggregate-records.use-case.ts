@@ -17,7 +17,7 @@ export interface IncomingRecord {
 }
 
 /** Day documents kept in memory between batches; a series-day is only ever written by its partition's owner. */
-const CACHE_LIMIT = 50_000;
+const CACHE_LIMIT = 5_000;
 
 /**
  * Stores a batch of records and brings the rollups of every series-day it touched up to

@@ -1,0 +1,239 @@
+/**
+ * Record-published → Alertmanager-POST latency through the running pipeline (not a test:
+ * figures vary by machine).
+ *
+ *   npm run build && node dist/bench/alerting/latency.bench.js [--series 5000] [--rate 5000] [--hours 20] [--spikes 10]
+ *
+ * Starts baseline, detector and notifier as processes on the local stack (tools/infra) with
+ * a fresh topic prefix and database. Warm-up (not measured): one day of history for every
+ * series plus two hours of the next day, so the day is closed, baselines exist and the
+ * detector has them cached. Measured: `--hours` further hours published at `--rate`
+ * records/s, each hour with `--spikes` series at 8× their level. The notifier sends every
+ * alert to the real Alertmanager and to a local node:http recorder (an extra
+ * ALERTMANAGER_URL); the latency of a spike is the recorder's arrival time of its firing
+ * alert minus the moment its hour's records were handed to the Kafka producer.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { MongoClient } from 'mongodb';
+import { BILLING_RECORD_EVENT, billingRecordEventSchema, billingRecordId, canonicalAmount, createEnvelope, seriesKey, topicNames, type BillingRecord } from '@costwatch/contracts';
+import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
+
+interface Options {
+  series: number;
+  rate: number;
+  hours: number;
+  spikes: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { series: 5_000, rate: 5_000, hours: 20, spikes: 10 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const key = argv[i]?.replace(/^--/, '') as keyof Options;
+    const value = Number(argv[i + 1]);
+    if (!(key in options) || !Number.isFinite(value) || value <= 0) throw new Error(`usage: --series N --rate N --hours N --spikes N (bad "${argv[i]} ${argv[i + 1]}")`);
+    options[key] = value;
+  }
+  if (options.hours > 21) throw new Error('--hours is at most 21 (the measured hours stay within one day)');
+  return options;
+}
+
+const HOUR_MS = 3_600_000;
+const START_MS = Date.UTC(2026, 5, 1);
+const root = resolve(__dirname, '../../..');
+
+function stackEnv(): Record<string, string> {
+  const text = execFileSync(process.execPath, [resolve(root, 'tools/infra/infra.mjs'), 'env'], { encoding: 'utf8' });
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1] && match[2] !== undefined) env[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
+  }
+  return env;
+}
+
+/** Records the first firing POST per series (`domain|project|service`). */
+function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Map<string, number>; posts: () => number }> {
+  const firstFiring = new Map<string, number>();
+  let posts = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const at = performance.now();
+      posts += 1;
+      try {
+        const alerts = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ labels: Record<string, string>; endsAt?: string }>;
+        for (const alert of alerts) {
+          const key = `${alert.labels['domain']}|${alert.labels['project']}|${alert.labels['service']}`;
+          const firing = !alert.endsAt || Date.parse(alert.endsAt) > Date.now();
+          if (firing && !firstFiring.has(key)) firstFiring.set(key, at);
+        }
+      } catch {
+        // not an alert batch; ignore
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  return new Promise((resolveStart) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolveStart({ server, url: `http://127.0.0.1:${port}`, firstFiring, posts: () => posts });
+    }),
+  );
+}
+
+function startService(name: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [resolve(root, `dist/services/${name}/src/main.js`)], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const stack = stackEnv();
+  const run = `bench-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+  const prefix = `${run}.`;
+  const topics = topicNames(prefix);
+  const dbName = run.replace(/-/g, '_');
+  const domainId = run;
+  const recorder = await startRecorder();
+
+  const kafka = createKafka({ brokers: (stack['KAFKA_BROKERS'] ?? '').split(','), clientId: 'latency-bench', logger: pino({ level: 'silent' }) });
+  await ensureTopics(kafka, [
+    { topic: topics.billingRecords, numPartitions: 6 },
+    { topic: topics.hourlySnapshots, numPartitions: 6 },
+    { topic: topics.dailyTotals, numPartitions: 6 },
+    { topic: topics.anomalies, numPartitions: 6 },
+  ]);
+  const publisher = new EventPublisher(kafka);
+  await publisher.connect();
+
+  const common = { LOG_LEVEL: 'warn', KAFKA_BROKERS: stack['KAFKA_BROKERS'] ?? '', KAFKA_TOPIC_PREFIX: prefix, MONGO_URL: stack['MONGO_URL'] ?? '', MONGO_DB: dbName };
+  const ports = { baseline: 18591, detector: 18592, notifier: 18593 };
+  const children = [
+    startService('baseline', {
+      ...common,
+      HTTP_PORT: String(ports.baseline),
+      S3_ENDPOINT: stack['S3_ENDPOINT'] ?? '',
+      S3_REGION: stack['S3_REGION'] ?? 'us-east-1',
+      S3_ACCESS_KEY_ID: stack['S3_ACCESS_KEY_ID'] ?? '',
+      S3_SECRET_ACCESS_KEY: stack['S3_SECRET_ACCESS_KEY'] ?? '',
+      S3_BUCKET: run,
+      AGGREGATOR_GROUP_ID: `${run}-aggregator`,
+      ARCHIVER_GROUP_ID: `${run}-archiver`,
+      DAY_CLOSE_GRACE_HOURS: '0',
+    }),
+    startService('detector', { ...common, HTTP_PORT: String(ports.detector), DETECTOR_GROUP_ID: `${run}-detector`, DETECTION_FIRST_SEEN_MIN: 'off', DETECTION_PENDING_RECHECK_MS: '100' }),
+    startService('notifier', {
+      ...common,
+      HTTP_PORT: String(ports.notifier),
+      KAFKA_GROUP_ID: `${run}-notifier`,
+      ALERTMANAGER_URLS: `${stack['ALERTMANAGER_URL'] ?? ''},${recorder.url}`,
+      SYSLOG_HOST: stack['SYSLOG_HOST'] ?? '127.0.0.1',
+      SYSLOG_PORT: stack['SYSLOG_PORT'] ?? '514',
+      SYSLOG_PROTOCOL: 'udp',
+    }),
+  ];
+  const mongo = new MongoClient(stack['MONGO_URL'] ?? '');
+  try {
+    for (const [name, port] of Object.entries(ports)) {
+      await waitUntil(`${name} ready`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 60_000);
+    }
+    const levels = Array.from({ length: options.series }, (_, i) => 1 + (i % 50));
+    const hourRecords = (hour: number, spiked: ReadonlySet<number>): BillingRecord[] => {
+      const periodStart = new Date(START_MS + hour * HOUR_MS).toISOString();
+      const periodEnd = new Date(START_MS + (hour + 1) * HOUR_MS).toISOString();
+      return levels.map((level, i) => {
+        const identity = { source: 'synthetic' as const, domainId, projectId: `p${Math.floor(i / 100)}`, serviceId: `s${i % 100}`, periodStart, granularity: 'HOURLY' as const, currency: 'USD' };
+        const value = level * (1 + ((i * 7919 + hour * 104729) % 1000) / 25_000 - 0.02) * (spiked.has(i) ? 8 : 1);
+        return { ...identity, id: billingRecordId(identity), serviceName: `Service ${i % 100}`, periodEnd, amount: canonicalAmount(value.toFixed(6)), collectedAt: periodEnd };
+      });
+    };
+    const send = async (records: readonly BillingRecord[]): Promise<void> => {
+      for (let i = 0; i < records.length; i += 500) {
+        const chunk = records.slice(i, i + 500);
+        await publisher.publish(topics.billingRecords, billingRecordEventSchema, chunk.map((record) => ({ key: seriesKey(record), event: createEnvelope(BILLING_RECORD_EVENT, 'latency-bench', record) })));
+      }
+    };
+
+    // Warm-up: day 0 and hours 0–1 of day 1, as fast as the pipeline takes them.
+    const warmStarted = Date.now();
+    for (let hour = 0; hour < 26; hour += 1) await send(hourRecords(hour, new Set()));
+    const snapshots = mongo.db(dbName).collection('detector_series_state');
+    await waitUntil(
+      'the detector to judge the warm-up',
+      async () => (await snapshots.countDocuments({ latestHourMs: START_MS + 25 * HOUR_MS })) >= options.series,
+      600_000,
+    );
+    process.stdout.write(`warm-up: ${26 * options.series} records in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s\n`);
+
+    // Measured: `hours` hours at `rate` records/s, paced per 500-record chunk.
+    const sentAt = new Map<string, number>();
+    let spikeIndex = 0;
+    const measuredStarted = performance.now();
+    let published = 0;
+    for (let h = 0; h < options.hours; h += 1) {
+      const hour = 26 + h;
+      const spiked = new Set<number>();
+      while (spiked.size < options.spikes) spiked.add((spikeIndex++ * 7) % options.series);
+      const records = hourRecords(hour, spiked);
+      for (let i = 0; i < records.length; i += 500) {
+        const chunk = records.slice(i, i + 500);
+        const due = measuredStarted + (published / options.rate) * 1000;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const now = performance.now();
+        chunk.forEach((record, j) => {
+          if (spiked.has(i + j)) sentAt.set(`${record.domainId}|${record.projectId}|${record.serviceId}`, now);
+        });
+        await send(chunk);
+        published += chunk.length;
+      }
+    }
+    const seconds = (performance.now() - measuredStarted) / 1000;
+    await waitUntil('every spike alert', () => Promise.resolve([...sentAt.keys()].every((key) => recorder.firstFiring.has(key))), 120_000).catch((error: unknown) => {
+      process.stdout.write(`${error instanceof Error ? error.message : String(error)}: ${[...sentAt.keys()].filter((k) => !recorder.firstFiring.has(k)).length} missing\n`);
+    });
+    const latencies = [...sentAt].flatMap(([key, at]) => {
+      const arrived = recorder.firstFiring.get(key);
+      return arrived === undefined ? [] : [arrived - at];
+    });
+    latencies.sort((a, b) => a - b);
+    process.stdout.write(
+      [
+        `series: ${options.series}, measured hours: ${options.hours}, spikes: ${sentAt.size}`,
+        `offered load: ${published} records in ${seconds.toFixed(1)} s = ${(published / seconds).toFixed(0)} records/s (target ${options.rate})`,
+        `record published → Alertmanager POST (ms): p50 ${percentile(latencies, 50).toFixed(0)}, p90 ${percentile(latencies, 90).toFixed(0)}, p99 ${percentile(latencies, 99).toFixed(0)}, max ${(latencies[latencies.length - 1] ?? Number.NaN).toFixed(0)} (n = ${latencies.length})`,
+        `target p99 < 1000 ms: ${percentile(latencies, 99) < 1000 ? 'met' : 'missed'}`,
+        `recorder POSTs: ${recorder.posts()}`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))));
+    await mongo.db(dbName).dropDatabase().catch(() => undefined);
+    await mongo.close();
+    await publisher.disconnect();
+    recorder.server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,281 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { approximate, canonicalAmount, seriesKey, type Anomaly, type HourlySnapshot } from '@costwatch/contracts';
+import { MS, evaluate, type BaselineStats, type CompiledRule } from '@costwatch/detection';
+import { ROOT_LOGGER } from '@costwatch/observability';
+import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
+import { RuleBook } from '../domain/detection-rules';
+import { advanceLifecycle, anomalyWindow, type JudgedHour, type OpenAnomaly } from '../domain/series-lifecycle';
+import { DetectorMetrics } from './detector-metrics';
+import {
+  ANOMALY_EVENTS,
+  ANOMALY_STORE,
+  BASELINE_SOURCE,
+  DETECTOR_SETTINGS,
+  RULE_BOOK,
+  SERIES_STATE_STORE,
+  type AnomalyEventsPort,
+  type AnomalyNotice,
+  type AnomalyRecord,
+  type AnomalyStore,
+  type BaselineLookup,
+  type BaselineSource,
+  type DetectorSettings,
+  type PendingSnapshot,
+  type SeriesState,
+  type SeriesStateStore,
+} from './ports';
+
+/** A snapshot event as received: `occurredAtMs` feeds the detection-lag histogram. */
+export type IncomingSnapshot = PendingSnapshot;
+
+const hourKeyOf = (s: Pick<HourlySnapshot, 'date' | 'hour'>): string => `${s.date}T${String(s.hour).padStart(2, '0')}`;
+const hourStartOf = (s: Pick<HourlySnapshot, 'date' | 'hour'>): number => Date.parse(`${s.date}T00:00:00Z`) + s.hour * MS.hour;
+const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
+const decimalOf = (value: number): string => (Number.isFinite(value) ? canonicalAmount(value.toFixed(12)) : '0');
+
+/** No history: what a missing baseline means once it is certain none is coming (first-seen / cold start). */
+function emptyBaseline(asOfMs: number): BaselineStats {
+  return { windowStartMs: asOfMs - 30 * MS.day, asOfMs, count: 0, mean: 0, std: 0, median: 0, mad: 0, meanAbsDev: 0, min: Number.NaN, max: Number.NaN };
+}
+
+/**
+ * Judges hourly snapshots against the baseline as of the snapshot's date (built from data
+ * strictly before it) and drives each series' anomaly lifecycle.
+ *
+ * - Idempotent: a snapshot whose revision is not newer than the judged (or waiting) one for
+ *   its hour is ignored, so replaying snapshots changes nothing and publishes nothing.
+ * - A restated hour (higher revision) is judged again.
+ * - An hour whose baseline is not written yet (the previous day has data but is not closed)
+ *   waits in the series state, persisted, and is judged when the baseline appears: judging it
+ *   as "no history" instead would depend on timing, and replay would differ from live.
+ * - Writes the anomaly documents, then publishes the notices, then saves the series states:
+ *   a crash in between re-judges the same hours on redelivery, with the same ids.
+ */
+@Injectable()
+export class JudgeSnapshotsUseCase {
+  private readonly states = new Map<string, SeriesState>();
+  private readonly waiting = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private reloadPending = true;
+  private openCount = 0;
+
+  constructor(
+    @Inject(BASELINE_SOURCE) private readonly baselines: BaselineSource,
+    @Inject(SERIES_STATE_STORE) private readonly store: SeriesStateStore,
+    @Inject(ANOMALY_STORE) private readonly anomalies: AnomalyStore,
+    @Inject(ANOMALY_EVENTS) private readonly events: AnomalyEventsPort,
+    @Inject(RULE_BOOK) private readonly rules: RuleBook,
+    @Inject(DETECTOR_SETTINGS) private readonly settings: DetectorSettings,
+    private readonly metrics: DetectorMetrics,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Accepts a batch of snapshots and judges every hour whose baseline is decidable. */
+  execute(items: readonly IncomingSnapshot[]): Promise<void> {
+    return this.exclusive(() => this.accept(items));
+  }
+
+  /** Judges waiting hours whose baseline has appeared since (called on a timer). */
+  recheckPending(): Promise<void> {
+    return this.exclusive(() => this.judge([...this.waiting], new Set()));
+  }
+
+  get pendingSeries(): number {
+    return this.waiting.size;
+  }
+
+  /** Partition ownership may have changed: forget cached state, reload what waits. */
+  reset(): void {
+    this.forget();
+  }
+
+  private forget(): void {
+    this.states.clear();
+    this.waiting.clear();
+    this.openCount = 0;
+    this.metrics.anomaliesOpen.set(0);
+    this.reloadPending = true;
+  }
+
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(async () => {
+      try {
+        if (this.reloadPending) await this.loadPending();
+        await work();
+      } catch (error) {
+        // After a failed write the cache may be ahead of the database: start over from it.
+        this.forget();
+        throw error;
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadPending(): Promise<void> {
+    for (const state of await this.store.loadPending()) this.remember(state);
+    this.reloadPending = false;
+  }
+
+  private remember(state: SeriesState): void {
+    const previous = this.states.get(state._id);
+    if (previous?.open) this.openCount -= 1;
+    if (state.open) this.openCount += 1;
+    this.states.set(state._id, state);
+    if (state.pending.length > 0) this.waiting.add(state._id);
+    this.metrics.anomaliesOpen.set(this.openCount);
+  }
+
+  private async accept(items: readonly IncomingSnapshot[]): Promise<void> {
+    const ids = [...new Set(items.map(({ snapshot }) => seriesIdOf(snapshot)))];
+    const missing = ids.filter((id) => !this.states.has(id));
+    if (missing.length > 0) {
+      const loaded = await this.store.load(missing);
+      for (const id of missing) this.remember(loaded.get(id) ?? { _id: id, judged: {}, latestHourMs: null, pending: [], open: null });
+    }
+    const touched = new Set<string>();
+    for (const item of items) {
+      const id = seriesIdOf(item.snapshot);
+      const state = this.states.get(id);
+      if (!state || !this.take(state, item)) {
+        this.metrics.snapshotsJudged.inc({ verdict: 'stale' });
+        continue;
+      }
+      touched.add(id);
+    }
+    await this.judge([...touched], touched);
+  }
+
+  /** Queues the snapshot on its series; false when it is stale (an older or equal revision, or beyond the horizon). */
+  private take(state: SeriesState, item: PendingSnapshot): boolean {
+    const { snapshot } = item;
+    const key = hourKeyOf(snapshot);
+    if ((state.judged[key] ?? -1) >= snapshot.revision) return false;
+    const horizonMs = this.settings.restatementHorizonDays * MS.day;
+    if (state.latestHourMs !== null && hourStartOf(snapshot) < state.latestHourMs - horizonMs) return false;
+    const index = state.pending.findIndex((p) => hourKeyOf(p.snapshot) === key);
+    if (index >= 0) {
+      if ((state.pending[index]?.snapshot.revision ?? -1) >= snapshot.revision) return false;
+      state.pending.splice(index, 1);
+    }
+    state.pending.push(item);
+    return true;
+  }
+
+  /** Judges the waiting hours of `ids`; `dirty` series are saved even if nothing could be judged. */
+  private async judge(ids: readonly string[], dirty: ReadonlySet<string>): Promise<void> {
+    if (ids.length === 0) return;
+    const lookups = await this.lookupBaselines(ids);
+    const records: AnomalyRecord[] = [];
+    const notices: AnomalyNotice[] = [];
+    const changed: SeriesState[] = [];
+    const now = Date.now();
+    for (const id of ids) {
+      const state = this.states.get(id);
+      if (!state || state.pending.length === 0) continue;
+      const hadOpen = state.open !== null;
+      const before = state.pending.length;
+      state.pending.sort((a, b) => hourStartOf(a.snapshot) - hourStartOf(b.snapshot));
+      const remaining: PendingSnapshot[] = [];
+      for (const item of state.pending) {
+        const lookup = remaining.length > 0 ? undefined : lookups.get(`${item.snapshot.date}|${id}`);
+        // Days close in order: once one hour waits, every later hour of the series waits too.
+        if (lookup === undefined || lookup.status === 'not-yet') {
+          remaining.push(item);
+          continue;
+        }
+        this.judgeOne(id, state, item, lookup, records, notices);
+        this.metrics.detectionLag.observe(Math.max(0, now - item.occurredAtMs) / 1000);
+      }
+      state.pending = remaining;
+      if (remaining.length > 0) this.waiting.add(id);
+      else this.waiting.delete(id);
+      if (hadOpen !== (state.open !== null)) this.openCount += state.open ? 1 : -1;
+      if (remaining.length !== before || dirty.has(id)) changed.push(state);
+    }
+    this.metrics.anomaliesOpen.set(this.openCount);
+    this.metrics.pendingSnapshots.set([...this.waiting].reduce((n, id) => n + (this.states.get(id)?.pending.length ?? 0), 0));
+    await this.anomalies.save(records);
+    await this.events.publish(notices);
+    await this.store.save(changed);
+    for (const notice of notices) {
+      this.logger.info(
+        { anomalyId: notice.anomaly.anomalyId, state: notice.anomaly.state, series: notice.key, severity: notice.anomaly.severity, window: notice.anomaly.window, rule: notice.anomaly.rule },
+        notice.anomaly.state === 'firing' ? 'anomaly firing' : 'anomaly resolved',
+      );
+    }
+  }
+
+  /** One lookup per distinct (date, series) among the waiting hours. */
+  private async lookupBaselines(ids: readonly string[]): Promise<Map<string, BaselineLookup>> {
+    const wanted = new Map<string, { date: string; id: string }>();
+    for (const id of ids) for (const { snapshot } of this.states.get(id)?.pending ?? []) wanted.set(`${snapshot.date}|${id}`, { date: snapshot.date, id });
+    const entries = await Promise.all([...wanted].map(async ([key, { date, id }]) => [key, await this.baselines.lookup(date, id)] as const));
+    return new Map(entries);
+  }
+
+  private judgeOne(id: string, state: SeriesState, item: PendingSnapshot, lookup: Exclude<BaselineLookup, { status: 'not-yet' }>, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
+    const { snapshot } = item;
+    const rule = this.rules.ruleFor(id, snapshot);
+    const hourMs = hourStartOf(snapshot);
+    const baseline = lookup.status === 'found' ? lookup.baseline : emptyBaseline(Date.parse(`${snapshot.date}T00:00:00Z`));
+    const judgement = evaluate({ timestampMs: hourMs, value: approximate(snapshot.amount) }, baseline, rule);
+    this.metrics.snapshotsJudged.inc({ verdict: judgement.verdict });
+
+    state.judged[hourKeyOf(snapshot)] = snapshot.revision;
+    if (state.latestHourMs === null || hourMs > state.latestHourMs) {
+      state.latestHourMs = hourMs;
+      const oldest = hourKeyOf({ date: isoDate(hourMs - this.settings.restatementHorizonDays * MS.day), hour: 0 });
+      for (const key of Object.keys(state.judged)) if (key < oldest) delete state.judged[key];
+    }
+
+    const hour: JudgedHour = {
+      hourMs,
+      anomalous: judgement.anomalous,
+      severity: judgement.severity,
+      observed: snapshot.amount,
+      observedValue: judgement.observed,
+      expected: judgement.expected,
+      z: judgement.z,
+      ratio: judgement.ratio,
+      rule: judgement.rule,
+      baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
+    };
+    const step = advanceLifecycle(state.open, hour, this.settings, (_, windowStartMs) => anomalyIdOf(id, rule.name, windowStartMs));
+    state.open = step.open;
+    if (step.changed) {
+      const current = step.notice?.state ?? 'firing';
+      records.push(this.recordOf(id, rule, step.changed, toAnomaly(step.changed, current, snapshot)));
+    }
+    if (step.notice) {
+      const anomaly = toAnomaly(step.notice.anomaly, step.notice.state, snapshot);
+      notices.push({ eventId: anomalyEventIdOf(anomaly.anomalyId, anomaly.state, step.notice.anomaly.version), key: seriesKey(snapshot), anomaly, ...(item.correlationId ? { correlationId: item.correlationId } : {}) });
+      if (step.notice.reason === 'opened') this.metrics.detections.inc({ rule: rule.name, severity: anomaly.severity });
+    }
+  }
+
+  private recordOf(seriesId: string, rule: CompiledRule, open: OpenAnomaly, anomaly: Anomaly): AnomalyRecord {
+    return { anomaly, version: open.version, seriesId, ruleName: rule.name, peakHour: new Date(open.peak.hourMs).toISOString() };
+  }
+}
+
+/** The contract payload of an anomaly: its worst hour's figures, the whole window, the baseline it was judged on. */
+export function toAnomaly(open: OpenAnomaly, state: 'firing' | 'resolved', series: HourlySnapshot): Anomaly {
+  const window = anomalyWindow(open);
+  return {
+    anomalyId: open.anomalyId,
+    state,
+    series: { domainId: series.domainId, projectId: series.projectId, serviceId: series.serviceId, serviceName: series.serviceName, currency: series.currency },
+    window: { start: new Date(window.startMs).toISOString(), end: new Date(window.endMs).toISOString() },
+    observed: open.peak.observed,
+    expected: decimalOf(open.peak.expected),
+    z: finiteOrNull(open.peak.z),
+    ratio: finiteOrNull(open.peak.ratio),
+    rule: open.rule,
+    severity: open.severity,
+    baselineWindow: { from: isoDate(open.peak.baseline.fromMs), to: isoDate(open.peak.baseline.toMs), count: open.peak.baseline.count },
+    contributors: [],
+  };
+}

@@ -1,0 +1,76 @@
+import type { Anomaly, HourlySnapshot } from '@costwatch/contracts';
+import type { BaselineStats } from '@costwatch/detection';
+import type { OpenAnomaly } from '../domain/series-lifecycle';
+
+/**
+ * The baseline of a series as of a date: `found`; `none` — there is no history and there
+ * will be none (the previous day is closed, or never had data); `not-yet` — the previous day
+ * has data but is not closed, so its baseline is still to be written and the hour must wait.
+ */
+export type BaselineLookup = { status: 'found'; baseline: BaselineStats } | { status: 'none' } | { status: 'not-yet' };
+
+export interface BaselineSource {
+  lookup(asOf: string, seriesId: string): Promise<BaselineLookup>;
+}
+
+/** A snapshot the detector accepted but could not judge yet (its baseline is not written). */
+export interface PendingSnapshot {
+  snapshot: HourlySnapshot;
+  occurredAtMs: number;
+  correlationId?: string;
+}
+
+/** The detector's memory of one series: what it judged, what waits, and the open anomaly. */
+export interface SeriesState {
+  _id: string;
+  /** Judged revision per hour (`YYYY-MM-DDTHH`), kept for the restatement horizon. */
+  judged: Record<string, number>;
+  /** Start of the latest judged hour, or null before the first judgement. */
+  latestHourMs: number | null;
+  pending: PendingSnapshot[];
+  open: OpenAnomaly | null;
+}
+
+export interface SeriesStateStore {
+  load(ids: readonly string[]): Promise<Map<string, SeriesState>>;
+  /** Every series with snapshots waiting (at startup and after a rebalance). */
+  loadPending(): Promise<SeriesState[]>;
+  save(states: readonly SeriesState[]): Promise<void>;
+}
+
+/** billing_anomalies: the anomaly as last published, plus bookkeeping. */
+export interface AnomalyRecord {
+  anomaly: Anomaly;
+  version: number;
+  seriesId: string;
+  ruleName: string;
+  peakHour: string;
+}
+
+export interface AnomalyStore {
+  save(records: readonly AnomalyRecord[]): Promise<void>;
+}
+
+export interface AnomalyNotice {
+  eventId: string;
+  key: string;
+  anomaly: Anomaly;
+  correlationId?: string;
+}
+
+export interface AnomalyEventsPort {
+  publish(notices: readonly AnomalyNotice[]): Promise<void>;
+}
+
+export const BASELINE_SOURCE = Symbol('BASELINE_SOURCE');
+export const SERIES_STATE_STORE = Symbol('SERIES_STATE_STORE');
+export const ANOMALY_STORE = Symbol('ANOMALY_STORE');
+export const ANOMALY_EVENTS = Symbol('ANOMALY_EVENTS');
+export const DETECTOR_SETTINGS = Symbol('DETECTOR_SETTINGS');
+export const RULE_BOOK = Symbol('RULE_BOOK');
+
+export interface DetectorSettings {
+  resolveAfterHours: number;
+  updateGrowth: number;
+  restatementHorizonDays: number;
+}

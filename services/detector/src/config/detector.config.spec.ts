@@ -1,0 +1,41 @@
+import { ConfigError } from '@costwatch/config';
+import { globalRuleSettings, loadDetectorConfig } from './detector.config';
+
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadDetectorConfig({ ...base, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.problem}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('detector config', () => {
+  it('defaults: seed rule, resolve after 2 hours, group costwatch-detector', () => {
+    const config = loadDetectorConfig(base);
+    expect(config.DETECTION_PRESET).toBe('seed');
+    expect(config.DETECTION_RESOLVE_AFTER_HOURS).toBe(2);
+    expect(config.DETECTOR_GROUP_ID).toBe('costwatch-detector');
+    expect(config.DETECTION_OVERRIDES).toEqual([]);
+  });
+
+  it('a bad expression stops startup naming DETECTION_RULE', () => {
+    expect(problemsOf({ DETECTION_RULE: 'zz > 3' })).toEqual([expect.stringMatching(/^DETECTION_RULE: unknown score "zz"/)]);
+  });
+
+  it('a bad override names DETECTION_OVERRIDES', () => {
+    expect(problemsOf({ DETECTION_OVERRIDES: '[{"match":["project=p1"],"rule":"z >"}]' })[0]).toMatch(/^DETECTION_OVERRIDES: /);
+    expect(problemsOf({ DETECTION_OVERRIDES: '{' })[0]).toMatch(/^DETECTION_OVERRIDES: must be a JSON array/);
+    expect(problemsOf({ DETECTION_OVERRIDES: '[{"match":["zone=a"]}]' })[0]).toMatch(/^DETECTION_OVERRIDES: .*unknown label/);
+  });
+
+  it('parses floors, percentages and "off"', () => {
+    const config = loadDetectorConfig({ ...base, DETECTION_MIN_ABS_DELTA: '10', DETECTION_MIN_REL_DELTA: '20%', DETECTION_FIRST_SEEN_MIN: 'off', DETECTION_PRESET: 'billing' });
+    expect(globalRuleSettings(config)).toMatchObject({ preset: 'billing', minAbsDelta: 10, minRelDelta: 0.2, firstSeenMin: null });
+    expect(problemsOf({ DETECTION_DROP_TO_ZERO_MIN: 'sometimes' })[0]).toMatch(/^DETECTION_DROP_TO_ZERO_MIN: /);
+    expect(problemsOf({ DETECTION_SEVERITY_WARNING: '50', DETECTION_SEVERITY_CRITICAL: '10' })[0]).toMatch(/^DETECTION_SEVERITY_CRITICAL: /);
+  });
+});

@@ -1,0 +1,76 @@
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import type { HourlySnapshot } from '@costwatch/contracts';
+import type { BaselineStats } from '@costwatch/detection';
+import { DetectorMetrics } from '../src/application/detector-metrics';
+import { JudgeSnapshotsUseCase } from '../src/application/judge-snapshots.use-case';
+import type { AnomalyEventsPort, AnomalyNotice, AnomalyRecord, AnomalyStore, BaselineLookup, BaselineSource, SeriesState, SeriesStateStore } from '../src/application/ports';
+import { RuleBook, type RuleSettings } from '../src/domain/detection-rules';
+
+/** Baselines by (asOf, series); `open` days make a missing baseline "not-yet" instead of "none". */
+export class InMemoryBaselines implements BaselineSource {
+  readonly baselines = new Map<string, BaselineStats>();
+  readonly openDays = new Set<string>();
+
+  lookup(asOf: string, seriesId: string): Promise<BaselineLookup> {
+    const baseline = this.baselines.get(`${asOf}|${seriesId}`);
+    if (baseline) return Promise.resolve({ status: 'found', baseline });
+    const previous = new Date(Date.parse(`${asOf}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    return Promise.resolve(this.openDays.has(previous) ? { status: 'not-yet' } : { status: 'none' });
+  }
+}
+
+export class InMemoryStates implements SeriesStateStore {
+  readonly docs = new Map<string, SeriesState>();
+  load(ids: readonly string[]): Promise<Map<string, SeriesState>> {
+    const found = ids.flatMap((id) => {
+      const doc = this.docs.get(id);
+      return doc ? [[id, structuredClone(doc)] as const] : [];
+    });
+    return Promise.resolve(new Map(found));
+  }
+  loadPending(): Promise<SeriesState[]> {
+    return Promise.resolve([...this.docs.values()].filter((s) => s.pending.length > 0).map((s) => structuredClone(s)));
+  }
+  save(states: readonly SeriesState[]): Promise<void> {
+    for (const s of states) this.docs.set(s._id, structuredClone(s));
+    return Promise.resolve();
+  }
+}
+
+export class InMemoryAnomalies implements AnomalyStore {
+  readonly docs = new Map<string, AnomalyRecord>();
+  save(records: readonly AnomalyRecord[]): Promise<void> {
+    for (const r of records) this.docs.set(r.anomaly.anomalyId, structuredClone(r));
+    return Promise.resolve();
+  }
+}
+
+export class InMemoryEvents implements AnomalyEventsPort {
+  readonly published: AnomalyNotice[] = [];
+  failNext = false;
+  publish(notices: readonly AnomalyNotice[]): Promise<void> {
+    if (this.failNext && notices.length > 0) {
+      this.failNext = false;
+      return Promise.reject(new Error('broker down'));
+    }
+    this.published.push(...notices);
+    return Promise.resolve();
+  }
+}
+
+export function detectorUnderTest(rule: RuleSettings = {}) {
+  const baselines = new InMemoryBaselines();
+  const states = new InMemoryStates();
+  const anomalies = new InMemoryAnomalies();
+  const events = new InMemoryEvents();
+  const registry = new Registry();
+  const metrics = new DetectorMetrics(registry);
+  const create = () =>
+    new JudgeSnapshotsUseCase(baselines, states, anomalies, events, new RuleBook(rule), { resolveAfterHours: 2, updateGrowth: 0.5, restatementHorizonDays: 7 }, metrics, pino({ level: 'silent' }));
+  return { baselines, states, anomalies, events, registry, metrics, useCase: create(), restart: create };
+}
+
+export function snapshot(date: string, hour: number, amount: string, revision = 1, patch: Partial<HourlySnapshot> = {}): HourlySnapshot {
+  return { date, hour, domainId: 'd1', projectId: 'p1', serviceId: 'compute', serviceName: 'Virtual Machine', currency: 'USD', amount, recordCount: 1, revision, ...patch };
+}
