@@ -2,7 +2,6 @@
 // Alertmanager and rsyslog. The global setup starts the local stack (or reuses one, or
 // uses the endpoints given by env vars); tests use random topic/bucket/database names.
 import type { Config } from 'jest';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { transform, moduleNameMapper } = require('./jest.preset.js');
 
 const config: Config = {
