@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_DAEMON=false NX_NO_CLOUD=true
 
-if ! npm ls --depth=0 >/dev/null 2>&1; then npm ci --no-audit --no-fund; fi
+if ! npm ls --depth=0 >/dev/null 2>&1; then npm ci --no-audit --no-fund || npm install --no-audit --no-fund; fi
 npm run -s build
 node tools/infra/infra.mjs up
 node scripts/services.mjs up

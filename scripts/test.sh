@@ -11,7 +11,10 @@ results=$(mktemp -d)
 
 step "install npm dependencies"
 if [ -n "${CI:-}" ] || ! npm ls --depth=0 >/dev/null 2>&1; then
-  npm ci --no-audit --no-fund
+  # npm ci refuses a lock file without entries for other platforms' optional binaries,
+  # which a registry serving only this platform's packages cannot provide; npm install
+  # then installs exactly the locked versions.
+  npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 fi
 
 step "type-check"
