@@ -28,7 +28,9 @@ ENV CI=true \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 COPY package.json package-lock.json ./
 COPY --from=manifests /app/ ./
-RUN npm ci
+# npm ci refuses a lock file that lacks other platforms' optional binaries (it was written
+# against a registry serving one platform); npm install then installs the locked versions.
+RUN npm ci || npm install --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY libs ./libs
 COPY services ./services
