@@ -30,6 +30,7 @@ const CACHE_LIMIT = 5_000;
 export class AggregateRecordsUseCase {
   private readonly watermark = new Watermark();
   private readonly cache = new Map<string, DailyDocument>();
+  private closing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly records: RecordsRepository,
@@ -84,20 +85,31 @@ export class AggregateRecordsUseCase {
       if (changes.length > 0 || !before || before.amount !== next.amount || before.recordCount !== next.recordCount) daily.push(next);
     }
 
-    await this.records.replace(accepted);
-    await this.rollups.writeHourly(hourly);
-    await this.events.publishSnapshots(snapshots);
+    // Independent writes go out together; the day documents still come last.
     const dates = [...new Set(daily.map((d) => d.date))];
-    await this.days.touch(dates);
-    await this.series.updateDays(daily.map(toSeriesDay), this.settings.baselineWindowDays + 5);
+    await Promise.all([
+      this.records.replace(accepted),
+      this.rollups.writeHourly(hourly),
+      this.events.publishSnapshots(snapshots),
+      this.days.touch(dates),
+      this.series.updateDays(daily.map(toSeriesDay), this.settings.baselineWindowDays + 5),
+    ]);
     await this.rollups.writeDaily(daily);
     for (const doc of daily) this.remember(doc);
     await this.republishRestatedClosedDays(daily, dates);
 
     for (const { record, partition } of batch) this.watermark.observe(partition, Date.parse(record.periodEnd));
-    for (const day of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
-      await this.closeDay.execute(day);
-    }
+    await this.closeDays();
+  }
+
+  /** Partitions are handled concurrently; closing runs one at a time so a day closes once. */
+  private closeDays(): Promise<void> {
+    this.closing = this.closing.catch(() => undefined).then(async () => {
+      for (const day of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
+        await this.closeDay.execute(day);
+      }
+    });
+    return this.closing;
   }
 
   private async loadDays(keys: readonly string[]): Promise<Map<string, DailyDocument>> {

@@ -18,6 +18,7 @@ import type { IncomingRecord } from './aggregate-records.use-case';
 @Injectable()
 export class ArchiveRecordsUseCase {
   private readonly watermark = new Watermark();
+  private compacting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: S3Store,
@@ -38,14 +39,25 @@ export class ArchiveRecordsUseCase {
     }));
     const dates = [...byDate.keys()];
     await this.days.touch(dates);
-    for (const date of dates) {
-      if (await this.days.isClosed(date)) await this.compact(date);
-    }
     for (const { record, partition } of batch) this.watermark.observe(partition, Date.parse(record.periodEnd));
-    for (const date of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
-      await this.compact(date);
-      await this.days.markClosed(date, new Date());
-    }
+    await this.compactClosedDays(dates);
+  }
+
+  /**
+   * Partitions are handled concurrently; compactions run one at a time, each listing the
+   * parts after its own batch's parts were written, so the last one sees every part.
+   */
+  private compactClosedDays(touched: readonly string[]): Promise<void> {
+    this.compacting = this.compacting.catch(() => undefined).then(async () => {
+      for (const date of touched) {
+        if (await this.days.isClosed(date)) await this.compact(date);
+      }
+      for (const date of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
+        await this.compact(date);
+        await this.days.markClosed(date, new Date());
+      }
+    });
+    return this.compacting;
   }
 
   async compact(date: string): Promise<void> {

@@ -12,6 +12,8 @@ export const baselineConfigSchema = z.object({
   ARCHIVER_GROUP_ID: z.string().min(1).default('costwatch-archiver'),
   /** Records handled per database round trip. */
   CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /** Partitions handled at once per consumer group (they hold disjoint series). */
+  CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
   /** Event-time hours after midnight before a day closes (late records within it still count). */
   DAY_CLOSE_GRACE_HOURS: z.coerce.number().min(0).max(72).default(2),
   BASELINE_WINDOW_DAYS: z.coerce.number().int().min(7).max(90).default(30),

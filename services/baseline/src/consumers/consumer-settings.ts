@@ -5,4 +5,5 @@ export interface ConsumerSettings {
   archiverGroup: string;
   batchSize: number;
   maxAttempts: number;
+  partitionsConcurrently: number;
 }

@@ -33,7 +33,14 @@ export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationSh
     @Inject(TOPIC_NAMES) topics: TopicNames,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
-    const common = { topic: topics.billingRecords, schema: billingRecordEventSchema, retry: { maxAttempts: settings.maxAttempts }, maxBatchSize: settings.batchSize };
+    const common = {
+      topic: topics.billingRecords,
+      schema: billingRecordEventSchema,
+      retry: { maxAttempts: settings.maxAttempts },
+      maxBatchSize: settings.batchSize,
+      // Partitions hold disjoint series, so their batches can overlap their database round trips.
+      partitionsConsumedConcurrently: settings.partitionsConcurrently,
+    };
     this.consumers = [
       new EventConsumer(kafka, { ...common, groupId: settings.aggregatorGroup, onGroupJoin: () => aggregate.reset(), handleBatch: (items) => aggregate.execute(toIncoming(items)) }, publisher, logger, metrics),
       new EventConsumer(kafka, { ...common, groupId: settings.archiverGroup, onGroupJoin: () => archive.reset(), handleBatch: (items) => archive.execute(toIncoming(items)) }, publisher, logger, metrics),
