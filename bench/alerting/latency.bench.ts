@@ -13,7 +13,7 @@
  * ALERTMANAGER_URL); the latency of a spike is the recorder's arrival time of its firing
  * alert minus the moment its hour's records were handed to the Kafka producer.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -21,6 +21,7 @@ import pino from 'pino';
 import { MongoClient } from 'mongodb';
 import { BILLING_RECORD_EVENT, billingRecordEventSchema, billingRecordId, canonicalAmount, createEnvelope, seriesKey, topicNames, type BillingRecord } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
+import { infraEndpoints } from '../infra-endpoints';
 
 interface Options {
   series: number;
@@ -45,15 +46,6 @@ const HOUR_MS = 3_600_000;
 const START_MS = Date.UTC(2026, 5, 1);
 const root = resolve(__dirname, '../../..');
 
-function stackEnv(): Record<string, string> {
-  const text = execFileSync(process.execPath, [resolve(root, 'tools/infra/infra.mjs'), 'env'], { encoding: 'utf8' });
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] && match[2] !== undefined) env[match[1]] = match[2].replace(/^['"]|['"]$/g, '');
-  }
-  return env;
-}
 
 /** Records the first firing POST per series (`domain|project|service`). */
 function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Map<string, number>; posts: () => number }> {
@@ -105,7 +97,7 @@ const percentile = (sorted: readonly number[], p: number): number => sorted[Math
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const stack = stackEnv();
+  const stack = infraEndpoints(root);
   const run = `bench-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
   const prefix = `${run}.`;
   const topics = topicNames(prefix);

@@ -3,7 +3,7 @@
  * next to the raw ceiling measured in the same run on the same servers:
  *   - plain kafkajs: produce the same records as JSON and consume them back (one group);
  *   - plain driver: bulk upserts (replaceOne by _id) of the same rows.
- * Run: npm run build && eval "$(node tools/infra/infra.mjs env)" && node dist/bench/ingest/ingest.bench.js [days] [series-scale]
+ * Run: npm run build && node dist/bench/ingest/ingest.bench.js [days]
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,10 +15,16 @@ import { topicNames, type BillingRecord } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
 import { SyntheticBilling, expectedDailyTotals } from '@costwatch/synthetic';
 import { PublishRecordsUseCase } from '../../services/collector/src/application/publish-records.use-case';
+import { infraEndpoints } from '../infra-endpoints';
 
-const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
-const brokers = env('KAFKA_BROKERS', '127.0.0.1:39092').split(',');
-const mongoUrl = env('MONGO_URL', 'mongodb://127.0.0.1:39017/');
+const endpoints = infraEndpoints(resolve(__dirname, '../../..'));
+const endpoint = (name: string): string => {
+  const value = endpoints[name];
+  if (!value) throw new Error(`tools/infra/infra.mjs env printed no ${name}`);
+  return value;
+};
+const brokers = endpoint('KAFKA_BROKERS').split(',');
+const mongoUrl = endpoint('MONGO_URL');
 const run = randomBytes(3).toString('hex');
 const logger = pino({ level: 'silent' });
 
@@ -81,15 +87,15 @@ async function pipeline(): Promise<{ ms: number; rssMb: number }> {
   await ensureTopics(kafka, [{ topic: topics.billingRecords, numPartitions: 6 }, { topic: topics.hourlySnapshots }, { topic: topics.dailyTotals }]);
   const service = spawn(process.execPath, [resolve(__dirname, '../../services/baseline/src/main.js')], {
     env: {
-      ...process.env,
+      PATH: process.env['PATH'] ?? '',
       HTTP_PORT: '18399',
       LOG_LEVEL: 'warn',
       KAFKA_TOPIC_PREFIX: prefix,
       MONGO_DB: dbName,
       S3_BUCKET: `bench-${run}`,
-      S3_ACCESS_KEY_ID: env('S3_ACCESS_KEY_ID', 'costwatch'),
-      S3_SECRET_ACCESS_KEY: env('S3_SECRET_ACCESS_KEY', 'costwatch-secret'),
-      S3_ENDPOINT: env('S3_ENDPOINT', 'http://127.0.0.1:39000'),
+      S3_ACCESS_KEY_ID: endpoint('S3_ACCESS_KEY_ID'),
+      S3_SECRET_ACCESS_KEY: endpoint('S3_SECRET_ACCESS_KEY'),
+      S3_ENDPOINT: endpoint('S3_ENDPOINT'),
       KAFKA_BROKERS: brokers.join(','),
       MONGO_URL: mongoUrl,
     },

@@ -150,32 +150,16 @@ const SERVERS = [
     start: startMinio,
     probe: probeMinio,
   },
-  // COSTWATCH_MONGO=ferretdb picks FerretDB instead of mongo-java-server (see VERSIONS).
-  ...(process.env.COSTWATCH_MONGO === 'ferretdb' ? [
-  {
-    name: 'ferretdb',
-    externalVars: ['MONGO_URL'],
-    process: 'ferretdb',
-    readyTimeoutMs: 30_000,
-    endpoint: (e) => e.MONGO_URL,
-    installed: (c) => exists(ferretdbBinary(c)),
-    install: installFerretdb,
-    start: startFerretdb,
-    probe: probeMongo,
-  },
-  ] : [
   {
     name: 'mongo',
     externalVars: ['MONGO_URL'],
-    process: 'MongoWire',
-    readyTimeoutMs: 60_000,
     endpoint: (e) => e.MONGO_URL,
-    installed: mongoWireInstalled,
-    install: installMongoWire,
-    start: startMongoWire,
     probe: probeMongo,
+    // COSTWATCH_MONGO=ferretdb picks FerretDB instead of mongo-java-server (see VERSIONS).
+    ...(process.env.COSTWATCH_MONGO === 'ferretdb'
+      ? { process: 'ferretdb', readyTimeoutMs: 30_000, installed: (c) => exists(ferretdbBinary(c)), install: installFerretdb, start: startFerretdb }
+      : { process: 'MongoWire', readyTimeoutMs: 60_000, installed: mongoWireInstalled, install: installMongoWire, start: startMongoWire }),
   },
-  ]),
   {
     name: 'alertmanager',
     externalVars: ['ALERTMANAGER_URL'],

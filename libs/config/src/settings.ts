@@ -55,3 +55,19 @@ export const syslogSettings = {
   SYSLOG_PORT: port.default(514),
   SYSLOG_PROTOCOL: z.enum(['udp', 'tcp']).default('udp'),
 };
+
+/**
+ * A setting holding JSON (lists of accounts, silences, overrides): parsed here so the
+ * caller only pipes the value into its own schema; unparsable text names what was expected.
+ */
+export function jsonSetting(expected: string, defaultText?: string) {
+  const text = defaultText === undefined ? z.string() : z.string().default(defaultText);
+  return text.transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `must be ${expected}: ${error instanceof Error ? error.message : String(error)}` });
+      return z.NEVER;
+    }
+  });
+}

@@ -13,6 +13,10 @@ interface DayDocument {
  */
 export class DaysRepository {
   private readonly collection: Collection<DayDocument>;
+  /** Closing is final, so a day once seen closed is never asked about again (every batch asks). */
+  private readonly knownClosed = new Set<string>();
+  /** Days this instance has already recorded; a day document, once written, stays. */
+  private readonly touched = new Set<string>();
 
   constructor(db: Db, name: 'billing_days' | 'archive_days') {
     this.collection = db.collection<DayDocument>(name);
@@ -24,11 +28,13 @@ export class DaysRepository {
   }
 
   async touch(days: readonly string[]): Promise<void> {
-    if (days.length === 0) return;
+    const fresh = days.filter((day) => !this.touched.has(day));
+    if (fresh.length === 0) return;
     await this.collection.bulkWrite(
-      days.map((day) => ({ updateOne: { filter: { _id: day }, update: { $setOnInsert: { closed: false } }, upsert: true } })),
+      fresh.map((day) => ({ updateOne: { filter: { _id: day }, update: { $setOnInsert: { closed: false } }, upsert: true } })),
       { ordered: false },
     );
+    for (const day of fresh) this.touched.add(day);
   }
 
   async openDays(): Promise<string[]> {
@@ -37,10 +43,14 @@ export class DaysRepository {
   }
 
   async isClosed(day: string): Promise<boolean> {
-    return (await this.collection.findOne({ _id: day }))?.closed === true;
+    if (this.knownClosed.has(day)) return true;
+    const closed = (await this.collection.findOne({ _id: day }))?.closed === true;
+    if (closed) this.knownClosed.add(day);
+    return closed;
   }
 
   async markClosed(day: string, at: Date): Promise<void> {
     await this.collection.updateOne({ _id: day }, { $set: { closed: true, closedAt: at.toISOString() } }, { upsert: true });
+    this.knownClosed.add(day);
   }
 }

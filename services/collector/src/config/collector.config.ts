@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonSettings, kafkaSettings, parseConfig } from '@costwatch/config';
+import { commonSettings, jsonSetting, kafkaSettings, parseConfig } from '@costwatch/config';
 
 const collectorSettings = {
   ...commonSettings,
@@ -32,16 +32,7 @@ const collectorSettings = {
   KAKAOCLOUD_CREDENTIAL_ID: z.string().min(1).optional(),
   KAKAOCLOUD_CREDENTIAL_SECRET: z.string().min(1).optional(),
   /** JSON array of {accountId, roleArn, project?, externalId?}; the base credentials come from the AWS default chain. */
-  AWS_CE_ACCOUNTS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {accountId, roleArn, project?, externalId?}' });
-        return z.NEVER;
-      }
-    })
+  AWS_CE_ACCOUNTS: jsonSetting('a JSON array of {accountId, roleArn, project?, externalId?}')
     .pipe(z.array(z.object({ accountId: z.string(), roleArn: z.string(), project: z.string().optional(), externalId: z.string().optional() })).min(1))
     .optional(),
   AWS_CE_METRIC: z.enum(['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'NetAmortizedCost', 'BlendedCost']).default('UnblendedCost'),

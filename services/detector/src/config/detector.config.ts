@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonSettings, kafkaSettings, mongoSettings, parseConfig } from '@costwatch/config';
+import { commonSettings, jsonSetting, kafkaSettings, mongoSettings, parseConfig } from '@costwatch/config';
 import { parseThresholdExpression } from '@costwatch/detection';
 import { DETECTION_PRESET_NAMES, overrideRule, type RuleOverride, type RuleSettings } from '../domain/detection-rules';
 import { parseSeriesMatcher } from '../domain/series-matcher';
@@ -59,17 +59,7 @@ const offToNull = <T>(value: T | 'off' | undefined): T | null | undefined => (va
  * `[{"match":["project=sandbox"],"minAbsDelta":50},{"match":["service=~\"gpu-.*\""],"rule":"z > 5"}]`.
  * Every rule is compiled here, so a bad expression or matcher stops startup naming the setting.
  */
-const overridesSetting = z
-  .string()
-  .default('[]')
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `must be a JSON array of overrides: ${problem(error)}` });
-      return z.NEVER;
-    }
-  })
+const overridesSetting = jsonSetting('a JSON array of overrides', '[]')
   .pipe(z.array(overrideEntry))
   .transform((entries, ctx): RuleOverride[] =>
     entries.flatMap((entry, index) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { alertmanagerSettings, commonSettings, kafkaSettings, mongoSettings, parseConfig, syslogSettings } from '@costwatch/config';
+import { alertmanagerSettings, commonSettings, jsonSetting, kafkaSettings, mongoSettings, parseConfig, syslogSettings } from '@costwatch/config';
 import { severities } from '@costwatch/contracts';
 import { isValidTimeZone, parseQuietDays, parseQuietHours } from '../domain/quiet-hours';
 import { parseMatcher, type Silence } from '../domain/silence';
@@ -25,17 +25,7 @@ const silenceEntry = z
  * `[{"matchers":["project=sandbox","service=~\"gpu-.*\""],"endsAt":"2026-12-01T00:00:00Z","comment":"load test"}]`.
  * Without startsAt/endsAt a silence is a permanent mute.
  */
-const silencesSetting = z
-  .string()
-  .default('[]')
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `must be a JSON array of silences: ${error instanceof Error ? error.message : String(error)}` });
-      return z.NEVER;
-    }
-  })
+const silencesSetting = jsonSetting('a JSON array of silences', '[]')
   .pipe(z.array(silenceEntry))
   .transform((entries, ctx): Silence[] =>
     entries.map((entry, index) => ({
