@@ -6,6 +6,7 @@
 //   node tools/infra/infra.mjs down     stop what `up` started (pid files)
 //   node tools/infra/infra.mjs env      `export NAME=value` lines: eval "$(node tools/infra/infra.mjs env)"
 //   node tools/infra/infra.mjs prune    delete the Go/Maven build caches (~3.5 GB); binaries and jars stay
+//   node tools/infra/infra.mjs tool N   install (once) the operator tool N (promtool, kustomize) and print its path
 //
 // Servers: Kafka 3.9.1 (KRaft, jars from Maven Central), MinIO (go install),
 // FerretDB v1.24.2 (MongoDB wire protocol, SQLite backend, tools/infra/ferretdb),
@@ -840,6 +841,28 @@ async function syslogRoundTrip(host, port, file, timeoutMs = 3000) {
 }
 
 // ---------------------------------------------------------------------------
+// operator tools (validation of deploy/ in tests): built with `go install` on first use
+
+export const TOOLS = {
+  // Prometheus v3.x is published as module versions v0.3xx.y (v0.316.0 = v3.16.0).
+  promtool: 'github.com/prometheus/prometheus/cmd/promtool@v0.316.0',
+  kustomize: 'sigs.k8s.io/kustomize/kustomize/v5@v5.7.1',
+};
+
+/** Path of the tool's binary, installing it first if needed (one install at a time per cache). */
+export async function tool(name, { env = process.env, log = console.log } = {}) {
+  const pkg = TOOLS[name];
+  if (!pkg) throw new Error(`unknown tool "${name}"; known: ${Object.keys(TOOLS).join(', ')}`);
+  const c = config(env);
+  const out = path.join(c.bin, `${name}-${pkg.split('@')[1]}`);
+  if (fs.existsSync(out)) return out;
+  fs.mkdirSync(c.bin, { recursive: true });
+  log(`installing ${name} (${pkg}, go install; the first build takes minutes)…`);
+  await withHeartbeat(log, `building ${name}`, goInstall(c, name, pkg, out));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
 // helpers: processes, files, go, logging
 
 function goEnv(c) {
@@ -862,7 +885,8 @@ async function goInstall(c, name, pkgAtVersion, out) {
     env: { ...goEnv(c), GOBIN: gobin },
     logFile: installLog(c, name),
   });
-  const built = path.join(gobin, path.basename(pkgAtVersion.split('@')[0]));
+  // The one file go built (its name drops a /vN major-version suffix).
+  const built = path.join(gobin, fs.readdirSync(gobin)[0]);
   fs.renameSync(built, out);
   fs.rmSync(gobin, { recursive: true, force: true });
 }
@@ -1068,8 +1092,11 @@ async function main(cmd) {
     case 'env':
       for (const [k, v] of Object.entries(endpoints())) console.log(`export ${k}=${shellQuote(v)}`);
       return 0;
+    case 'tool':
+      console.log(await tool(process.argv[3], { log: (m) => console.error(`[infra] ${m}`) }));
+      return 0;
     default:
-      console.error('usage: node tools/infra/infra.mjs up|status|down|env|prune');
+      console.error('usage: node tools/infra/infra.mjs up|status|down|env|prune|tool <name>');
       return 2;
   }
 }
