@@ -8,3 +8,4 @@ export * from './events/hourly-snapshot';
 export * from './events/daily-total';
 export * from './events/anomaly';
 export * from './money/money';
+export * from './archive/archive-layout';

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { BillingRecord } from '@costwatch/contracts';
+import { compactDay, dayFileKey, dayPrefix, partFile, type BillingRecord } from '@costwatch/contracts';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { S3Store } from '@costwatch/s3';
-import { compactDay, dayFileKey, dayPrefix, partFile } from '../domain/archive-layout';
 import { periodSlot } from '../domain/rollup-keys';
 import { Watermark } from '../domain/watermark';
 import type { DaysRepository } from '../infra/days.repository';

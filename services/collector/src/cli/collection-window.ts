@@ -10,6 +10,14 @@ export function parseDay(text: string): Date {
   return date;
 }
 
+/** An ISO 8601 instant with a zone (`2026-01-01T00:00:00Z`), or a day (`20260101`, midnight UTC). */
+export function parseInstant(text: string): Date {
+  if (/^\d{4}-?\d{2}-?\d{2}$/.test(text)) return parseDay(text);
+  const instant = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(text) ? new Date(text) : new Date(Number.NaN);
+  if (Number.isNaN(instant.getTime())) throw new Error(`"${text}" is not a time (ISO 8601 with a zone, e.g. 2026-01-01T00:00:00Z, or YYYYMMDD)`);
+  return instant;
+}
+
 /** `--date D` is one day; `--from A --to B` is every day from A through B inclusive. */
 export function windowFromOptions(options: { date?: string; from?: string; to?: string }, granularity: CollectionWindow['granularity']): CollectionWindow {
   if (options.date && (options.from || options.to)) throw new Error('give either --date or --from/--to, not both');

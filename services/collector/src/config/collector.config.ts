@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonSettings, jsonSetting, kafkaSettings, parseConfig } from '@costwatch/config';
+import { commonSettings, jsonSetting, kafkaSettings, parseConfig, s3Settings } from '@costwatch/config';
 
 const collectorSettings = {
   ...commonSettings,
@@ -61,9 +61,16 @@ export const collectorConfigSchema = z.object(collectorSettings).superRefine(req
 /** The CLI's settings: the service's without the HTTP listener. */
 export const collectorCliConfigSchema = z.object(cliSettings).superRefine(requireSourceSettings);
 
+/** Replay from the S3 archive: the CLI's Kafka settings plus the archive's bucket. */
+export const replayArchiveConfigSchema = z.object({ ...cliSettings, ...s3Settings });
+
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 
 export type CollectorCliConfig = z.output<typeof collectorCliConfigSchema>;
 
 export const loadCollectorConfig = (env: NodeJS.ProcessEnv = process.env): CollectorConfig => parseConfig(collectorConfigSchema, env);
 export const loadCollectorCliConfig = (env: NodeJS.ProcessEnv = process.env): CollectorCliConfig => parseConfig(collectorCliConfigSchema, env);
+
+export type ReplayArchiveConfig = z.output<typeof replayArchiveConfigSchema>;
+
+export const loadReplayArchiveConfig = (env: NodeJS.ProcessEnv = process.env): ReplayArchiveConfig => parseConfig(replayArchiveConfigSchema, env);

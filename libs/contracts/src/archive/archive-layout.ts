@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { BillingRecord } from '@costwatch/contracts';
+import type { BillingRecord } from '../events/billing-record';
+
+// The S3 archive's layout, shared by the archiver (writes it) and replay (reads it).
 
 /** The seed's layout: `raw/year=YYYY/month=MM/day=DD/billing_YYYYMMDD.json` for the day file. */
 export function dayPrefix(date: string): string {

@@ -1,4 +1,5 @@
-import { billingRecordId, type BillingRecord } from '@costwatch/contracts';
+import { billingRecordId } from '../events/record-id';
+import type { BillingRecord } from '../events/billing-record';
 import { compactDay, dayFileKey, partFile } from './archive-layout';
 
 function record(serviceId: string, amount: string, collectedAt: string): BillingRecord {
