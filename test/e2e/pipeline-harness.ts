@@ -89,6 +89,10 @@ export class PipelineHarness {
   }
 
   async startService(service: PipelineService): Promise<void> {
+    // A leftover process on the port would answer the readiness probe in this one's place.
+    if (await fetch(`http://127.0.0.1:${this.port(service)}/health/live`).catch(() => undefined)) {
+      throw new Error(`port ${this.port(service)} for ${service} is already in use: stop the process listening there`);
+    }
     const process = startService(service, this.envFor(service));
     this.services.set(service, process);
     await waitFor(

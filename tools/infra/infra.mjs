@@ -844,21 +844,37 @@ async function syslogRoundTrip(host, port, file, timeoutMs = 3000) {
 // operator tools (validation of deploy/ in tests): built with `go install` on first use
 
 export const TOOLS = {
-  // Prometheus v3.x is published as module versions v0.3xx.y (v0.316.0 = v3.16.0).
-  promtool: 'github.com/prometheus/prometheus/cmd/promtool@v0.316.0',
+  // Prometheus v3.x is published as module versions v0.3xx.y (v0.315.0 = v3.15.0). Every
+  // v0.3xx go.mod except v0.316.0's has replace/exclude directives, which `go install
+  // pkg@version` refuses, and v0.316.0 requires pseudo-versions (google/pprof,
+  // hashicorp/nomad/api, client_golang/exp of 2026-10) that the module proxy answers with 403.
+  // So promtool is built in a throwaway module repeating v0.315.0's directives (`goMod`);
+  // that graph resolves and builds with Go 1.26.
+  promtool: {
+    pkg: 'github.com/prometheus/prometheus/cmd/promtool@v0.315.0',
+    goMod: [
+      'replace cloud.google.com/go => cloud.google.com/go v0.123.0',
+      'exclude github.com/linode/linodego v1.0.0',
+      'exclude github.com/grpc-ecosystem/grpc-gateway v1.14.7',
+      'exclude google.golang.org/api v0.30.0',
+    ],
+  },
   kustomize: 'sigs.k8s.io/kustomize/kustomize/v5@v5.7.1',
+  // The same module version as the local Alertmanager server, so its graph is known to resolve.
+  amtool: `github.com/prometheus/alertmanager/cmd/amtool@${VERSIONS.alertmanager}`,
 };
 
 /** Path of the tool's binary, installing it first if needed (one install at a time per cache). */
 export async function tool(name, { env = process.env, log = console.log } = {}) {
-  const pkg = TOOLS[name];
-  if (!pkg) throw new Error(`unknown tool "${name}"; known: ${Object.keys(TOOLS).join(', ')}`);
+  const entry = TOOLS[name];
+  if (!entry) throw new Error(`unknown tool "${name}"; known: ${Object.keys(TOOLS).join(', ')}`);
+  const { pkg, goMod } = typeof entry === 'string' ? { pkg: entry } : entry;
   const c = config(env);
   const out = path.join(c.bin, `${name}-${pkg.split('@')[1]}`);
   if (fs.existsSync(out)) return out;
   fs.mkdirSync(c.bin, { recursive: true });
   log(`installing ${name} (${pkg}, go install; the first build takes minutes)…`);
-  await withHeartbeat(log, `building ${name}`, goInstall(c, name, pkg, out));
+  await withHeartbeat(log, `building ${name}`, goMod ? goBuildInModule(c, name, pkg, goMod, out) : goInstall(c, name, pkg, out));
   return out;
 }
 
@@ -889,6 +905,19 @@ async function goInstall(c, name, pkgAtVersion, out) {
   const built = path.join(gobin, fs.readdirSync(gobin)[0]);
   fs.renameSync(built, out);
   fs.rmSync(gobin, { recursive: true, force: true });
+}
+
+/** `go install pkg@version` for a module whose go.mod directives it refuses: a throwaway main module repeats them. */
+async function goBuildInModule(c, name, pkgAtVersion, directives, out) {
+  requireTool('go', 'see https://go.dev/doc/install');
+  const dir = path.join(c.bin, `.tmp-${name}-${process.pid}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'go.mod'), `module costwatch.local/${name}\n\ngo 1.26\n\n${directives.join('\n')}\n`);
+  const options = { cwd: dir, env: goEnv(c), logFile: installLog(c, name) };
+  await runLogged('go', ['get', pkgAtVersion], options);
+  await runLogged('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', out, pkgAtVersion.split('@')[0]], options);
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Runs a command with output appended to logFile; rejects with the log tail. */

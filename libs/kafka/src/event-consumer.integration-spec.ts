@@ -170,3 +170,111 @@ describe('EventConsumer dead-letter path (real Kafka)', () => {
     expect(headerText(dead[0]!.headers, Headers.dlqReason)).toBe('exhausted: 2 attempts failed; last: constraint violated');
   });
 });
+
+describe('EventConsumer lag reporting (real Kafka)', () => {
+  let kafka: Kafka;
+  let publisher: EventPublisher;
+  let consumer: EventConsumer<typeof billingRecordEventSchema> | undefined;
+
+  beforeAll(async () => {
+    kafka = createKafka({ brokers: testEndpoints().kafkaBrokers, clientId: 'test', logger });
+    publisher = new EventPublisher(kafka);
+    await publisher.connect();
+  });
+
+  afterEach(async () => {
+    await consumer?.stop();
+    consumer = undefined;
+  });
+
+  afterAll(async () => {
+    await publisher.disconnect();
+  });
+
+  const lagOf = async (metrics: KafkaMetrics, group: string): Promise<Record<string, number>> =>
+    Object.fromEntries((await metrics.consumerLag.get()).values.filter((v) => v.labels.group === group).map((v) => [String(v.labels.partition), v.value]));
+
+  async function publishRecords(topic: string, services: readonly string[]): Promise<void> {
+    await publisher.publish(
+      topic,
+      billingRecordEventSchema,
+      services.map((service) => ({ key: service, event: createEnvelope('billing.record', 'test', record(service, '1')) })),
+    );
+  }
+
+  it('reports the lag of a stalled consumer from the broker, and zero once it has caught up', async () => {
+    const topic = uniqueName('records');
+    await ensureTopics(kafka, [{ topic, numPartitions: 2 }]);
+    await publishRecords(topic, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const metrics = new KafkaMetrics(new Registry());
+    const group = uniqueName('group');
+    let release!: () => void;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    consumer = new EventConsumer(
+      kafka,
+      {
+        groupId: group,
+        topic,
+        schema: billingRecordEventSchema,
+        lagPollIntervalMs: 200,
+        // A handler hanging on its dependency: nothing is handled, nothing is committed.
+        handle: async (event) => {
+          await stuck;
+          handled.push(event.payload.serviceId);
+        },
+      },
+      publisher,
+      logger,
+      metrics,
+    );
+    await consumer.start();
+    const stalled = await waitFor(async () => {
+      const lag = await lagOf(metrics, group);
+      return Object.keys(lag).length === 2 && lag['0']! + lag['1']! === 6 ? lag : undefined;
+    }, 'the lag of all six messages');
+    expect(Object.keys(stalled).sort()).toEqual(['0', '1']);
+    expect(handled).toEqual([]);
+
+    release();
+    await waitFor(() => (handled.length === 6 ? true : undefined), 'the six messages');
+    await waitFor(async () => {
+      const lag = await lagOf(metrics, group);
+      return lag['0'] === 0 && lag['1'] === 0 ? true : undefined;
+    }, 'the lag to fall to zero');
+    // A consumer that has consumed nothing still has its series, so rate() sees its first message.
+    const consumed = (await metrics.consumed.get()).values.find((v) => v.labels.group === group);
+    expect(consumed?.value).toBe(6);
+  });
+
+  it('in batch mode, sets the lag from each fetch while it works through a backlog', async () => {
+    const topic = uniqueName('records');
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    await publishRecords(topic, Array.from({ length: 50 }, (_, i) => `s${i}`));
+    const metrics = new KafkaMetrics(new Registry());
+    const group = uniqueName('group');
+    const lagSeen: number[] = [];
+    consumer = new EventConsumer(
+      kafka,
+      {
+        groupId: group,
+        topic,
+        schema: billingRecordEventSchema,
+        // No broker poll during the test: what is seen comes from the fetched batches.
+        lagPollIntervalMs: 600_000,
+        maxBatchSize: 10,
+        handleBatch: async () => {
+          lagSeen.push((await lagOf(metrics, group))['0'] ?? -1);
+        },
+      },
+      publisher,
+      logger,
+      metrics,
+    );
+    await consumer.start();
+    await waitFor(() => (lagSeen.length === 5 ? true : undefined), 'five chunks of ten');
+    await waitFor(async () => ((await lagOf(metrics, group))['0'] === 0 ? true : undefined), 'lag 0 after the last chunk');
+    // Before each chunk the lag is what the previous chunk left (the first one races the start-up poll).
+    expect(lagSeen.slice(1)).toEqual([40, 30, 20, 10]);
+  });
+});

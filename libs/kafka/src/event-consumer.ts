@@ -2,10 +2,11 @@ import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessag
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { deadLetterTopic } from '@costwatch/contracts';
+import { ConsumerLagMonitor, DEFAULT_LAG_POLL_INTERVAL_MS } from './consumer-lag-monitor';
 import { NonRetriableError, errorMessage } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { Headers, headerText } from './headers';
-import type { KafkaMetrics } from './kafka-metrics';
+import type { DeadLetterReason, KafkaMetrics } from './kafka-metrics';
 import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry-policy';
 
 export interface MessageContext {
@@ -39,14 +40,14 @@ interface CommonConsumerOptions<S extends z.ZodTypeAny> {
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
-  /** Called whenever this member (re)joins its group: partition ownership may have changed. */
-  onGroupJoin?: () => void;
+  /** Called whenever this member (re)joins its group, with the partitions it now owns. */
+  onGroupJoin?: (partitions: number[]) => void;
+  /** How often the group's lag is read from the broker (with metrics only); default 30 s. */
+  lagPollIntervalMs?: number;
 }
 
 export type ConsumerOptions<S extends z.ZodTypeAny> = CommonConsumerOptions<S> &
   ({ handle: EventHandler<z.output<S>>; handleBatch?: never } | { handleBatch: BatchHandler<z.output<S>>; handle?: never; maxBatchSize?: number });
-
-type DeadLetterReason = 'invalid' | 'non_retriable' | 'exhausted';
 
 /**
  * A typed consumer: decodes and validates each message against its contract, hands it to
@@ -58,6 +59,7 @@ export class EventConsumer<S extends z.ZodTypeAny> {
   private readonly consumer: Consumer;
   private readonly policy: RetryPolicy;
   private readonly logger: Logger;
+  private readonly lagMonitor: ConsumerLagMonitor | undefined;
   private joined = false;
   private stopping = false;
 
@@ -71,14 +73,23 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.logger = logger.child({ topic: options.topic, group: options.groupId });
     this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
-      options.onGroupJoin?.();
+      options.onGroupJoin?.(payload.memberAssignment[options.topic] ?? []);
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       this.logger.error({ err: payload.error, restart: payload.restart }, 'consumer crashed');
     });
+    if (metrics) {
+      metrics.registerConsumer(options.topic, options.groupId);
+      this.lagMonitor = new ConsumerLagMonitor(
+        kafka,
+        { groupId: options.groupId, topic: options.topic, fromBeginning: options.fromBeginning ?? true, intervalMs: options.lagPollIntervalMs ?? DEFAULT_LAG_POLL_INTERVAL_MS },
+        metrics,
+        this.logger,
+      );
+    }
   }
 
   /** True once the consumer has joined its group (used by readiness). */
@@ -87,6 +98,8 @@ export class EventConsumer<S extends z.ZodTypeAny> {
   }
 
   async start(): Promise<void> {
+    // Before joining: a consumer that cannot join still has its lag reported.
+    this.lagMonitor?.start();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: this.options.fromBeginning ?? true });
     const concurrency = this.options.partitionsConsumedConcurrently ?? 1;
@@ -106,6 +119,7 @@ export class EventConsumer<S extends z.ZodTypeAny> {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer.disconnect();
+    await this.lagMonitor?.stop();
   }
 
   private async onBatch(payload: EachBatchPayload, handleBatch: BatchHandler<z.output<S>>, maxBatchSize: number): Promise<void> {
@@ -132,6 +146,8 @@ export class EventConsumer<S extends z.ZodTypeAny> {
       await commitOffsetsIfNecessary();
       await heartbeat();
       this.metrics?.consumed.inc({ topic, group }, chunk.length);
+      // The fetch's high watermark gives the lag between two broker polls, at no cost.
+      if (last) this.metrics?.consumerLag.set({ group, topic, partition: String(partition) }, Math.max(0, Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n)));
       stopTimer?.();
     }
   }

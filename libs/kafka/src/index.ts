@@ -7,3 +7,4 @@ export * from './event-publisher';
 export * from './event-consumer';
 export * from './retry-policy';
 export * from './kafka.module';
+export * from './partition-backlog';

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Pipeline metrics shared by every consumer and producer of a service, on its own registry. */
 export class KafkaMetrics {
@@ -7,6 +7,7 @@ export class KafkaMetrics {
   readonly deadLettered: Counter<'topic' | 'group' | 'reason'>;
   readonly handlerErrors: Counter<'topic' | 'group' | 'kind'>;
   readonly handlerDuration: Histogram<'topic' | 'group'>;
+  readonly consumerLag: Gauge<'group' | 'topic' | 'partition'>;
 
   constructor(registry: Registry) {
     this.consumed = new Counter({
@@ -40,5 +41,20 @@ export class KafkaMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
+    this.consumerLag = new Gauge({
+      name: 'costwatch_consumer_lag_messages',
+      help: "Messages in a partition not yet handled by the consumer group: the partition's end offset minus the group's position.",
+      labelNames: ['group', 'topic', 'partition'],
+      registers: [registry],
+    });
+  }
+
+  /** Zero series for a consumer, so rate() and increase() see its first message and first dead letter. */
+  registerConsumer(topic: string, group: string): void {
+    this.consumed.inc({ topic, group }, 0);
+    for (const reason of deadLetterReasons) this.deadLettered.inc({ topic, group, reason }, 0);
   }
 }
+
+export const deadLetterReasons = ['invalid', 'non_retriable', 'exhausted'] as const;
+export type DeadLetterReason = (typeof deadLetterReasons)[number];

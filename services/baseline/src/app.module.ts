@@ -1,11 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Db } from 'mongodb';
+import { Registry } from 'prom-client';
 import { KafkaModule } from '@costwatch/kafka';
 import { MONGO_DB, MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
 import { S3Module } from '@costwatch/s3';
 import { AggregateRecordsUseCase } from './application/aggregate-records.use-case';
 import { ArchiveRecordsUseCase } from './application/archive-records.use-case';
+import { BaselineMetrics } from './application/baseline-metrics';
 import { AGGREGATOR_DAYS, ARCHIVE_DAYS, BASELINE_SETTINGS, BILLING_EVENTS } from './application/billing-events.port';
 import { CloseDayUseCase } from './application/close-day.use-case';
 import type { BaselineConfig } from './config/baseline.config';
@@ -50,6 +52,7 @@ export class AppModule {
         { provide: AGGREGATOR_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'billing_days'), inject: [MONGO_DB] },
         { provide: ARCHIVE_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'archive_days'), inject: [MONGO_DB] },
         { provide: BILLING_EVENTS, useClass: BillingEventsPublisher },
+        { provide: BaselineMetrics, useFactory: (registry: Registry) => new BaselineMetrics(registry), inject: [Registry] },
         RecordsRepository,
         RollupsRepository,
         SeriesRepository,

@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { approximate, type BillingRecord, type DailyTotal, type HourlySnapshot } from '@costwatch/contracts';
 import { rollupDay } from '../domain/day-rollup';
 import { dayKey, hourKey, periodSlot, seriesId } from '../domain/rollup-keys';
-import { Watermark } from '../domain/watermark';
+import { DayClock, type BacklogProbe } from './day-clock';
 import type { DaysRepository } from '../infra/days.repository';
 import { RecordsRepository } from '../infra/records.repository';
 import { RollupsRepository, type DailyDocument, type HourlyDocument } from '../infra/rollups.repository';
 import { SeriesRepository, type SeriesDayUpdate } from '../infra/series.repository';
+import { BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 import { CloseDayUseCase } from './close-day.use-case';
 import { toDailyTotal } from './daily-total';
@@ -28,7 +29,7 @@ const CACHE_LIMIT = 5_000;
  */
 @Injectable()
 export class AggregateRecordsUseCase {
-  private readonly watermark = new Watermark();
+  private readonly clock = new DayClock();
   private readonly cache = new Map<string, DailyDocument>();
   private closing: Promise<void> = Promise.resolve();
 
@@ -40,6 +41,7 @@ export class AggregateRecordsUseCase {
     @Inject(BILLING_EVENTS) private readonly events: BillingEventsPort,
     @Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings,
     private readonly closeDay: CloseDayUseCase,
+    private readonly metrics: BaselineMetrics,
   ) {}
 
   async execute(batch: readonly IncomingRecord[]): Promise<void> {
@@ -52,10 +54,10 @@ export class AggregateRecordsUseCase {
     }
   }
 
-  /** Partition ownership may have changed: forget cached state and per-partition progress. */
-  reset(): void {
+  /** Partition ownership changed: forget cached state and per-partition progress (see DayClock). */
+  rejoined(owned: readonly number[], probe: BacklogProbe): void {
     this.cache.clear();
-    this.watermark.clear();
+    this.clock.rejoined(owned, probe);
   }
 
   private async aggregate(batch: readonly IncomingRecord[]): Promise<void> {
@@ -85,27 +87,31 @@ export class AggregateRecordsUseCase {
       if (changes.length > 0 || !before || before.amount !== next.amount || before.recordCount !== next.recordCount) daily.push(next);
     }
 
-    // Independent writes go out together; the day documents still come last.
+    // The days are known before any of their snapshots is out: the detector tells "no
+    // baseline because the previous day had no data" from "not written yet" by billing_days.
     const dates = [...new Set(daily.map((d) => d.date))];
+    await this.days.touch(dates);
+    // Independent writes go out together; the day documents still come last.
     await Promise.all([
       this.records.replace(accepted),
       this.rollups.writeHourly(hourly),
       this.events.publishSnapshots(snapshots),
-      this.days.touch(dates),
       this.series.updateDays(daily.map(toSeriesDay), this.settings.baselineWindowDays + 5),
     ]);
     await this.rollups.writeDaily(daily);
+    this.metrics.aggregated.inc({ outcome: 'accepted' }, accepted.length);
+    this.metrics.aggregated.inc({ outcome: 'unchanged' }, batch.length - accepted.length);
     for (const doc of daily) this.remember(doc);
     await this.republishRestatedClosedDays(daily, dates);
 
-    for (const { record, partition } of batch) this.watermark.observe(partition, Date.parse(record.periodEnd));
+    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodEnd));
     await this.closeDays();
   }
 
   /** Partitions are handled concurrently; closing runs one at a time so a day closes once. */
   private closeDays(): Promise<void> {
     this.closing = this.closing.catch(() => undefined).then(async () => {
-      for (const day of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
+      for (const day of await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
         await this.closeDay.execute(day);
       }
     });

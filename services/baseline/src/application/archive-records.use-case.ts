@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import { compactDay, dayFileKey, dayPrefix, partFile, type BillingRecord } from '@costwatch/contracts';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { S3Store } from '@costwatch/s3';
+import { DayClock, type BacklogProbe } from './day-clock';
 import { periodSlot } from '../domain/rollup-keys';
-import { Watermark } from '../domain/watermark';
 import type { DaysRepository } from '../infra/days.repository';
+import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { ARCHIVE_DAYS, BASELINE_SETTINGS, type BaselineSettings } from './billing-events.port';
 import type { IncomingRecord } from './aggregate-records.use-case';
 
@@ -16,7 +17,7 @@ import type { IncomingRecord } from './aggregate-records.use-case';
  */
 @Injectable()
 export class ArchiveRecordsUseCase {
-  private readonly watermark = new Watermark();
+  private readonly clock = new DayClock();
   private compacting: Promise<void> = Promise.resolve();
 
   constructor(
@@ -24,6 +25,7 @@ export class ArchiveRecordsUseCase {
     @Inject(ARCHIVE_DAYS) private readonly days: DaysRepository,
     @Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly metrics: BaselineMetrics,
   ) {}
 
   async execute(batch: readonly IncomingRecord[]): Promise<void> {
@@ -36,9 +38,11 @@ export class ArchiveRecordsUseCase {
       const part = partFile(date, records);
       return this.store.putText(part.key, part.body, 'application/x-ndjson');
     }));
+    this.metrics.archiveObjects.inc({ kind: 'part' }, byDate.size);
+    this.metrics.archived.inc(batch.length);
     const dates = [...byDate.keys()];
     await this.days.touch(dates);
-    for (const { record, partition } of batch) this.watermark.observe(partition, Date.parse(record.periodEnd));
+    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodEnd));
     await this.compactClosedDays(dates);
   }
 
@@ -51,7 +55,7 @@ export class ArchiveRecordsUseCase {
       for (const date of touched) {
         if (await this.days.isClosed(date)) await this.compact(date);
       }
-      for (const date of this.watermark.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
+      for (const date of await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
         await this.compact(date);
         await this.days.markClosed(date, new Date());
       }
@@ -59,16 +63,21 @@ export class ArchiveRecordsUseCase {
     return this.compacting;
   }
 
-  async compact(date: string): Promise<void> {
+  compact(date: string): Promise<void> {
+    return this.metrics.jobs.track(BaselineJobs.archiveCompaction, () => this.writeDayFile(date));
+  }
+
+  private async writeDayFile(date: string): Promise<void> {
     const keys = (await this.store.listKeys(`${dayPrefix(date)}parts/`)).sort();
     const parts = await Promise.all(keys.map(async (key) => (await this.store.getText(key)) ?? ''));
     const records = compactDay(parts);
     await this.store.putText(dayFileKey(date), JSON.stringify(records));
+    this.metrics.archiveObjects.inc({ kind: 'day' });
     this.logger.info({ date, parts: keys.length, records: records.length }, 'day file written');
   }
 
-  /** Partition ownership may have changed: per-partition progress starts over. */
-  reset(): void {
-    this.watermark.clear();
+  /** Partition ownership changed: per-partition progress starts over (see DayClock). */
+  rejoined(owned: readonly number[], probe: BacklogProbe): void {
+    this.clock.rejoined(owned, probe);
   }
 }

@@ -7,6 +7,7 @@ import { addDays } from '../domain/rollup-keys';
 import { BaselinesRepository, type BaselineDocument } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
 import { SeriesRepository, type SeriesDocument } from '../infra/series.repository';
+import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 
 const HOUR_MS = 3_600_000;
@@ -27,9 +28,14 @@ export class CloseDayUseCase {
     @Inject(BILLING_EVENTS) private readonly events: BillingEventsPort,
     @Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly metrics: BaselineMetrics,
   ) {}
 
-  async execute(date: string): Promise<void> {
+  execute(date: string): Promise<void> {
+    return this.metrics.jobs.track(BaselineJobs.dayClose, () => this.close(date));
+  }
+
+  private async close(date: string): Promise<void> {
     const started = Date.now();
     const all = await this.series.all();
     const totals: DailyTotal[] = all.flatMap((s) => {
@@ -45,6 +51,7 @@ export class CloseDayUseCase {
     });
     await this.baselines.write(baselines);
     await this.days.markClosed(date, new Date());
+    this.metrics.dayClosed(date, all.length, baselines.length);
     this.logger.info({ date, series: totals.length, baselines: baselines.length, ms: Date.now() - started }, 'day closed');
   }
 

@@ -2,10 +2,11 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { billingRecordEventSchema, type TopicNames } from '@costwatch/contracts';
-import { EventConsumer, EventPublisher, KafkaMetrics, TOPIC_NAMES, type BatchItem } from '@costwatch/kafka';
+import { EventConsumer, EventPublisher, KafkaMetrics, TOPIC_NAMES, partitionsWithBacklog, type BatchItem } from '@costwatch/kafka';
 import { ROOT_LOGGER, Readiness, keepTrying } from '@costwatch/observability';
 import { AggregateRecordsUseCase } from '../application/aggregate-records.use-case';
 import { ArchiveRecordsUseCase } from '../application/archive-records.use-case';
+import type { BacklogProbe } from '../application/day-clock';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from './consumer-settings';
 
 type RecordItem = BatchItem<(typeof billingRecordEventSchema)['_zod']['output']>;
@@ -42,13 +43,33 @@ export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationSh
       partitionsConsumedConcurrently: settings.partitionsConcurrently,
     };
     this.consumers = [
-      new EventConsumer(kafka, { ...common, groupId: settings.aggregatorGroup, onGroupJoin: () => aggregate.reset(), handleBatch: (items) => aggregate.execute(toIncoming(items)) }, publisher, logger, metrics),
-      new EventConsumer(kafka, { ...common, groupId: settings.archiverGroup, onGroupJoin: () => archive.reset(), handleBatch: (items) => archive.execute(toIncoming(items)) }, publisher, logger, metrics),
+      new EventConsumer(
+        kafka,
+        { ...common, groupId: settings.aggregatorGroup, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
+        publisher,
+        logger,
+        metrics,
+      ),
+      new EventConsumer(
+        kafka,
+        { ...common, groupId: settings.archiverGroup, onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
+        publisher,
+        logger,
+        metrics,
+      ),
     ];
     readiness.add({
       name: 'consumers',
       check: () => (this.consumers.every((c) => c.isReady) ? Promise.resolve() : Promise.reject(new Error('consumer groups not joined yet'))),
     });
+  }
+
+  private backlogProbe(kafka: Kafka, groupId: string, topic: string): BacklogProbe {
+    return (partitions) =>
+      partitionsWithBacklog(kafka, groupId, topic, partitions).catch((error: unknown) => {
+        this.logger.warn({ err: error, groupId, topic }, "could not read the partitions' backlog; days stay open until it can be read");
+        throw error;
+      });
   }
 
   onApplicationBootstrap(): void {

@@ -1,8 +1,9 @@
 /**
- * Event-time watermark over the partitions an aggregator owns: the smallest of each
+ * Event-time watermark over the partitions an aggregator has seen: the smallest of each
  * partition's latest period end. A day is closed only when every partition that carries
  * data has moved past it (plus a grace period), so a lagging partition cannot make a
- * baseline miss records — which keeps replay and live processing identical.
+ * baseline miss records — which keeps replay and live processing identical. Owned
+ * partitions not seen yet are DayClock's concern.
  */
 export class Watermark {
   private readonly latest = new Map<number, number>();
@@ -10,6 +11,10 @@ export class Watermark {
   observe(partition: number, periodEndMs: number): void {
     const current = this.latest.get(partition);
     if (current === undefined || periodEndMs > current) this.latest.set(partition, periodEndMs);
+  }
+
+  has(partition: number): boolean {
+    return this.latest.has(partition);
   }
 
   clear(): void {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { TopicNames } from '@costwatch/contracts';
 import { EventPublisher, TOPIC_NAMES } from '@costwatch/kafka';
-import { ROOT_LOGGER } from '@costwatch/observability';
+import { JobMetrics, ROOT_LOGGER } from '@costwatch/observability';
 import { PublishRecordsUseCase } from '../application/publish-records.use-case';
 import { createSource } from '../application/source-factory';
 import type { CollectorConfig } from '../config/collector.config';
@@ -20,6 +20,9 @@ const DAY_MS = 24 * HOUR_MS;
 const HOURLY_SOURCES = new Set(['synthetic', 'aws-cost-explorer']);
 const DAILY_SOURCES = new Set(['kakaocloud', 'aws-cost-explorer']);
 
+/** The job_name of a granularity's scheduled collection in costwatch_job_* metrics. */
+const jobName = (granularity: CollectionWindow['granularity']): string => (granularity === 'HOURLY' ? 'hourly-collection' : 'daily-collection');
+
 /**
  * Hourly and daily collection inside the service (no host cron): the hourly job collects
  * the previous full hour, the daily job yesterday. Re-collecting a period is harmless —
@@ -31,6 +34,9 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
   private readonly useCase: PublishRecordsUseCase;
   private readonly runs: Counter<'source' | 'granularity' | 'result'>;
   private readonly lastSuccess: Gauge<'source' | 'granularity'>;
+  private readonly published: Counter<'source'>;
+  private readonly rejected: Counter<'source'>;
+  private readonly jobs: JobMetrics;
   private readonly running = new Set<string>();
 
   constructor(
@@ -50,10 +56,23 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
       labelNames: ['source', 'granularity'],
       registers: [registry],
     });
+    this.published = new Counter({ name: 'costwatch_collector_records_published_total', help: 'Billing records published by scheduled collections, per source.', labelNames: ['source'], registers: [registry] });
+    this.rejected = new Counter({ name: 'costwatch_collector_rows_rejected_total', help: 'Source rows that were not valid records (sent to the records DLQ), per source.', labelNames: ['source'], registers: [registry] });
+    for (const source of this.sources) {
+      this.published.inc({ source: source.name }, 0);
+      this.rejected.inc({ source: source.name }, 0);
+    }
+    this.jobs = JobMetrics.of(registry);
   }
 
   onApplicationBootstrap(): void {
     if (!this.config.SCHEDULE_ENABLED) return;
+    for (const granularity of ['HOURLY', 'DAILY'] as const) {
+      this.jobs.register(jobName(granularity));
+      for (const source of this.sources.filter((s) => (granularity === 'HOURLY' ? HOURLY_SOURCES : DAILY_SOURCES).has(s.name))) {
+        for (const result of ['success', 'failure']) this.runs.inc({ source: source.name, granularity, result }, 0);
+      }
+    }
     this.add('hourly-collection', this.config.HOURLY_CRON, () => this.collect('HOURLY'));
     this.add('daily-collection', this.config.DAILY_CRON, () => this.collect('DAILY'));
   }
@@ -75,24 +94,36 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
         ? { from: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS), to: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS), granularity }
         : { from: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - DAY_MS), to: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS), granularity };
     const eligible = granularity === 'HOURLY' ? HOURLY_SOURCES : DAILY_SOURCES;
+    let failures = 0;
+    let skipped = 0;
     for (const source of this.sources.filter((s) => eligible.has(s.name))) {
       const key = `${source.name}:${granularity}`;
       if (this.running.has(key)) {
         this.logger.warn({ source: source.name, granularity }, 'previous run still going; skipping this tick');
+        skipped += 1;
         continue;
       }
       this.running.add(key);
       try {
-        const summary = await this.useCase.collect(source, window);
+        let counted = { published: 0, rejected: 0 };
+        const summary = await this.useCase.collect(source, window, (progress) => {
+          this.published.inc({ source: source.name }, progress.published - counted.published);
+          this.rejected.inc({ source: source.name }, progress.rejected - counted.rejected);
+          counted = { published: progress.published, rejected: progress.rejected };
+        });
         this.runs.inc({ source: source.name, granularity, result: 'success' });
         this.lastSuccess.set({ source: source.name, granularity }, Date.now() / 1000);
         this.logger.info({ ...summary, window }, 'collection finished');
       } catch (error) {
+        failures += 1;
         this.runs.inc({ source: source.name, granularity, result: 'failure' });
         this.logger.error({ err: error, source: source.name, granularity }, 'collection failed');
       } finally {
         this.running.delete(key);
       }
     }
+    // The job succeeded when every eligible source did; a tick left to a run still going counts neither way.
+    if (failures > 0) this.jobs.failed(jobName(granularity));
+    else if (skipped === 0) this.jobs.succeeded(jobName(granularity));
   }
 }

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** The detector's own metrics, on the service's registry (fixed label names). */
 export class DetectorMetrics {
   readonly detections: Counter<'rule' | 'severity'>;
+  readonly detectionsByService: Counter<'billing_service' | 'severity'>;
   readonly anomaliesOpen: Gauge;
   readonly snapshotsJudged: Counter<'verdict'>;
   readonly detectionLag: Histogram;
@@ -13,6 +14,13 @@ export class DetectorMetrics {
       name: 'costwatch_detections_total',
       help: 'Anomalies opened (first firing notice), by rule name and severity.',
       labelNames: ['rule', 'severity'],
+      registers: [registry],
+    });
+    // Only the billing service is a label: domains and projects are unbounded, services are a provider's catalogue.
+    this.detectionsByService = new Counter({
+      name: 'costwatch_detections_by_service_total',
+      help: 'Anomalies opened, by billing service id (the series\' service, not a costwatch component) and severity.',
+      labelNames: ['billing_service', 'severity'],
       registers: [registry],
     });
     this.anomaliesOpen = new Gauge({

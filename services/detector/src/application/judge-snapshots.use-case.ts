@@ -252,7 +252,10 @@ export class JudgeSnapshotsUseCase {
     if (step.notice) {
       const anomaly = toAnomaly(step.notice.anomaly, step.notice.state, snapshot);
       notices.push({ eventId: anomalyEventIdOf(anomaly.anomalyId, anomaly.state, step.notice.anomaly.version), key: seriesKey(snapshot), anomaly, ...(item.correlationId ? { correlationId: item.correlationId } : {}) });
-      if (step.notice.reason === 'opened') this.metrics.detections.inc({ rule: rule.name, severity: anomaly.severity });
+      if (step.notice.reason === 'opened') {
+        this.metrics.detections.inc({ rule: rule.name, severity: anomaly.severity });
+        this.metrics.detectionsByService.inc({ billing_service: anomaly.series.serviceId, severity: anomaly.severity });
+      }
     }
   }
 

@@ -1,6 +1,10 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { JobMetrics } from '@costwatch/observability';
 import { channelKinds, type ChannelKind } from '../domain/delivery-plan';
 import { suppressionReasons, type SuppressionReason } from '../domain/notice';
+
+/** job_name of the periodic sweep (re-sends to Alertmanager, held and pending deliveries) in costwatch_job_* metrics. */
+export const SWEEP_JOB = 'notification-sweep';
 
 /** Notification metrics on the service's own registry, with fixed label names and values. */
 export class NotifierMetrics {
@@ -8,6 +12,7 @@ export class NotifierMetrics {
   readonly suppressed: Counter<'reason'>;
   readonly deliveryFailures: Counter<'channel'>;
   readonly deliverySeconds: Histogram<'channel'>;
+  readonly jobs: JobMetrics;
 
   constructor(registry: Registry) {
     this.sent = new Counter({
@@ -41,6 +46,8 @@ export class NotifierMetrics {
       this.deliveryFailures.inc({ channel }, 0);
     }
     for (const reason of suppressionReasons) this.suppressed.inc({ reason }, 0);
+    this.jobs = JobMetrics.of(registry);
+    this.jobs.register(SWEEP_JOB);
   }
 
   countSuppressed(reason: SuppressionReason): void {

@@ -1,3 +1,4 @@
+import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { alertmanagerSettings, commonSettings, jsonSetting, kafkaSettings, mongoSettings, parseConfig, syslogSettings } from '@costwatch/config';
 import { severities } from '@costwatch/contracts';
@@ -5,6 +6,7 @@ import { isValidTimeZone, parseQuietDays, parseQuietHours } from '../domain/quie
 import { parseMatcher, type Silence } from '../domain/silence';
 import { durationSetting } from './duration';
 import { SYSLOG_FACILITIES } from '../infra/rfc5424';
+import { reportPeriodKinds } from '../reports/report-period';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -99,6 +101,20 @@ export const notifierConfigSchema = z.object({
   /** Grafana dashboard; `var-domain`, `var-project`, `var-service` are added to its query. */
   DASHBOARD_URL: httpUrl.optional(),
   RUNBOOK_URL: httpUrl.optional(),
+
+  /** Cron expression (UTC) for writing cost reports inside the service, e.g. `30 3 * * *`; unset: no scheduled reports. */
+  REPORT_SCHEDULE: z
+    .string()
+    .refine((text) => validateCronExpression(text).valid, { message: 'must be a cron expression such as "30 3 * * *"' })
+    .optional(),
+  /** The periods each scheduled run writes (the last complete one of each), comma-separated. */
+  REPORT_PERIODS: z
+    .string()
+    .default('daily')
+    .transform((v) => [...new Set(v.split(',').map((s) => s.trim()).filter(Boolean))])
+    .pipe(z.array(z.enum(reportPeriodKinds)).min(1)),
+  /** Where scheduled reports are written (created if missing). */
+  REPORT_DIR: z.string().min(1).default('reports'),
 });
 
 export type NotifierConfig = z.output<typeof notifierConfigSchema>;

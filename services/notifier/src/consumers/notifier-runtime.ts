@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { TopicNames } from '@costwatch/contracts';
 import { EventPublisher, KafkaMetrics, TOPIC_NAMES } from '@costwatch/kafka';
 import { ROOT_LOGGER, Readiness, keepTrying } from '@costwatch/observability';
+import { SWEEP_JOB } from '../application/notifier-metrics';
 import type { NotifierConfig } from '../config/notifier.config';
 import { Notifier } from '../compose-notifier';
 import { NOTIFIER_CONFIG } from '../infra/delivery-readiness';
@@ -48,7 +49,7 @@ export class NotifierRuntime implements OnApplicationBootstrap, BeforeApplicatio
       createAnomalyConsumer(kafka, { topic: topics.anomalies, groupId: `${config.KAFKA_GROUP_ID}.anomalies`, retry }, notifier.notifyAnomaly, publisher, logger, kafkaMetrics),
       createDailyTotalConsumer(kafka, { topic: topics.dailyTotals, groupId: `${config.KAFKA_GROUP_ID}.daily-totals`, retry }, notifier.publishDailyTotal, publisher, logger, kafkaMetrics),
     ];
-    this.sweeper = new SweepTimer(() => notifier.sweep.run(this.logger), config.ALERTMANAGER_RESEND_INTERVAL, this.logger);
+    this.sweeper = new SweepTimer(() => notifier.metrics.jobs.track(SWEEP_JOB, () => notifier.sweep.run(this.logger)), config.ALERTMANAGER_RESEND_INTERVAL, this.logger);
     readiness.add({
       name: 'notifier',
       check: () => {
