@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import pino from 'pino';
@@ -13,6 +14,7 @@ import type { CollectionWindow, SourceBatch } from '../domain/billing-source';
 import { KafkaConsumerGroupAdmin } from '../infra/consumer-group-admin';
 import { FocusCsvSource, focusCsvSourceOptionsSchema } from '../sources';
 import { S3ArchiveSource } from '../sources/archive/s3-archive.source';
+import { SyntheticSource } from '../sources/synthetic/synthetic.source';
 import { parseInstant, windowFromOptions } from './collection-window';
 
 /** Backfill and import from the command line, with a progress bar and a summary line. */
@@ -64,10 +66,16 @@ program
   .option('--from <YYYYMMDD>', 'first day')
   .option('--to <YYYYMMDD>', 'last day (inclusive)')
   .option('--granularity <g>', 'HOURLY | DAILY', 'HOURLY')
-  .action(async (options: { source: SourceName; date?: string; from?: string; to?: string; granularity: 'HOURLY' | 'DAILY' }) => {
+  .option('--labels <file>', 'synthetic source: write the injected anomalies of the window (ground truth) to this JSON file')
+  .action(async (options: { source: SourceName; date?: string; from?: string; to?: string; granularity: 'HOURLY' | 'DAILY'; labels?: string }) => {
     const window = windowFromOptions(options, options.granularity);
     const config = loadCollectorCliConfig();
     const source = createSource(options.source, config);
+    if (options.labels !== undefined) {
+      if (!(source instanceof SyntheticSource)) throw new Error('--labels is only for the synthetic source');
+      const labels = source.billing.labels.filter((l) => Date.parse(l.start) < window.to.getTime() && Date.parse(l.end) > window.from.getTime());
+      writeFileSync(options.labels, `${JSON.stringify(labels, null, 2)}\n`);
+    }
     let batches = 0;
     await run((useCase, progress) => useCase.collect(source, window, (summary) => progress(summary, (batches += 1))), hoursIn(window));
   });
