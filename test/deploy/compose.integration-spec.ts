@@ -1,18 +1,22 @@
 // docker-compose.yml validation without a Docker engine: `docker-compose config` parses,
-// validates against the Compose schema and interpolates the file, which is all we can check
-// here. docker-compose 1.29 has no `--format json` and no YAML library is installed, so the
-// resolved config is checked as text, one service block at a time.
+// validates against the Compose schema and interpolates the file, which is all we can run
+// here. The resolved config is then read as YAML and checked for what a user of the stack
+// would notice: each service reachable and healthy, Prometheus scraping the services it
+// names, Grafana and Prometheus finding their provisioning and rules.
 //
 // docker-compose must be installed (tools/ci/ensure-docker-compose.sh does it); when it is
 // missing these tests fail, they do not skip.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const composeFile = path.join(repoRoot, 'docker-compose.yml');
+const deploy = (...parts: string[]): string => path.join(repoRoot, 'deploy', ...parts);
 
 const costwatchServices = {
-  collector: { port: 8081, needs: ['KAFKA_BROKERS'] },
+  collector: { port: 8081, needs: ['KAFKA_BROKERS', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] },
   baseline: { port: 8082, needs: ['KAFKA_BROKERS', 'MONGO_URL', 'MONGO_DB', 'S3_ENDPOINT', 'S3_BUCKET'] },
   detector: { port: 8083, needs: ['KAFKA_BROKERS', 'MONGO_URL', 'MONGO_DB'] },
   notifier: {
@@ -37,6 +41,26 @@ const expectedServices = [
   'syslog',
 ];
 
+/** A service as `docker-compose config` (1.29) prints it. */
+interface ComposeService {
+  image?: string;
+  build?: { dockerfile?: string; args?: Record<string, string> };
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test?: string[] };
+  restart?: string;
+  ports?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  /** `source:target[:mode]`, with bind sources as absolute paths. */
+  volumes?: string[];
+}
+
+interface ScrapeConfig {
+  job_name: string;
+  metrics_path?: string;
+  static_configs: Array<{ targets: string[]; labels?: Record<string, string> }>;
+}
+
 /**
  * Runs docker-compose on the repo's compose file with a minimal environment, so that a
  * developer's shell (COMPOSE_FILE, S3_* overrides, ...) does not change what is validated.
@@ -52,22 +76,24 @@ function compose(...args: string[]): string {
   });
 }
 
-/** The lines of one service in `docker-compose config` output (services are indented by 2). */
-function serviceBlock(resolved: string, name: string): string {
-  const lines = resolved.split('\n');
-  const servicesAt = lines.indexOf('services:');
-  const start = lines.indexOf(`  ${name}:`, servicesAt);
-  if (servicesAt < 0 || start < 0) throw new Error(`service ${name} not found in the resolved config`);
-  const block: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (line.length > 0 && !line.startsWith('   ')) break; // next service or top-level key
-    block.push(line);
+/** Where a service mounts a host path (undefined when it does not). */
+function mountTarget(service: ComposeService, hostPath: string): string | undefined {
+  for (const volume of service.volumes ?? []) {
+    const [source, target] = volume.split(':');
+    if (source === hostPath) return target;
   }
-  return block.join('\n');
+  return undefined;
 }
 
+const readYaml = <T>(file: string): T => parseYaml(readFileSync(file, 'utf8')) as T;
+
 describe('docker-compose.yml', () => {
-  let resolved = '';
+  let services: Record<string, ComposeService> = {};
+  const service = (name: string): ComposeService => {
+    const found = services[name];
+    if (!found) throw new Error(`service ${name} not found in the resolved config`);
+    return found;
+  };
 
   beforeAll(() => {
     try {
@@ -79,7 +105,7 @@ describe('docker-compose.yml', () => {
           `Cause: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    resolved = compose('config');
+    services = (parseYaml(compose('config')) as { services: Record<string, ComposeService> }).services;
   });
 
   it('passes `docker-compose config -q` (schema, interpolation, anchors)', () => {
@@ -88,63 +114,102 @@ describe('docker-compose.yml', () => {
   });
 
   it('defines exactly the expected services, including the four costwatch services', () => {
-    const services = compose('config', '--services')
+    const names = compose('config', '--services')
       .split('\n')
       .map((s) => s.trim())
       .filter((s) => s.length > 0)
       .sort();
-    expect(services).toEqual(expectedServices);
-    expect(services.length).toBeGreaterThanOrEqual(10);
-    for (const name of Object.keys(costwatchServices)) expect(services).toContain(name);
+    expect(names).toEqual(expectedServices);
+    expect(Object.keys(services).sort()).toEqual(expectedServices);
   });
 
   describe.each(Object.entries(costwatchServices))('service %s', (name, spec) => {
-    let block = '';
-    beforeAll(() => {
-      block = serviceBlock(resolved, name);
+    const env = (): Record<string, string> => service(name).environment ?? {};
+
+    it('has a restart policy and a healthcheck on /health/ready at 127.0.0.1:HTTP_PORT', () => {
+      expect(service(name).restart).toBe('unless-stopped');
+      const probe = (service(name).healthcheck?.test ?? []).join(' ');
+      expect(probe).toContain("'http://127.0.0.1:'+process.env.HTTP_PORT+'/health/ready'");
     });
 
-    it('has a healthcheck and a restart policy', () => {
-      expect(block).toMatch(/^ {4}healthcheck:$/m);
-      expect(block).toMatch(/^ {6}test:$/m);
-      expect(block).toMatch(/^ {4}restart: unless-stopped$/m);
+    it('listens on every interface of its container (HTTP_HOST=0.0.0.0), so Prometheus can scrape it', () => {
+      // The default, 127.0.0.1, is unreachable from the prometheus container and from the
+      // published port; the healthcheck above still reaches it on loopback.
+      expect(env()['HTTP_HOST']).toBe('0.0.0.0');
     });
 
     it('reaches Kafka at kafka:9092 under its own client id', () => {
-      expect(block).toMatch(/^ {6}KAFKA_BROKERS: kafka:9092$/m);
-      expect(block).toMatch(new RegExp(`^ {6}KAFKA_CLIENT_ID: ${name}$`, 'm'));
+      expect(env()['KAFKA_BROKERS']).toBe('kafka:9092');
+      expect(env()['KAFKA_CLIENT_ID']).toBe(name);
     });
 
     it('gets the environment of each dependency it needs, and LOG_LEVEL / HTTP_PORT', () => {
-      for (const key of [...spec.needs, 'LOG_LEVEL', 'HTTP_PORT']) {
-        expect(block).toMatch(new RegExp(`^ {6}${key}: `, 'm'));
-      }
-      expect(block).toMatch(new RegExp(`^ {6}HTTP_PORT: '${spec.port}'$`, 'm'));
+      for (const key of [...spec.needs, 'LOG_LEVEL', 'HTTP_PORT']) expect([key, env()[key]]).toEqual([key, expect.any(String)]);
+      expect(env()['HTTP_PORT']).toBe(String(spec.port));
     });
 
     it('is built from the Dockerfile with SERVICE set, and publishes its port on 127.0.0.1', () => {
-      expect(block).toMatch(/^ {6}dockerfile: Dockerfile$/m);
-      expect(block).toMatch(new RegExp(`^ {8}SERVICE: ${name}$`, 'm'));
-      expect(block).toContain(`- 127.0.0.1:${spec.port}:${spec.port}/tcp`);
+      expect(service(name).build?.dockerfile).toBe('Dockerfile');
+      expect(service(name).build?.args?.['SERVICE']).toBe(name);
+      expect(service(name).ports).toContain(`127.0.0.1:${spec.port}:${spec.port}/tcp`);
     });
 
     it('waits for Kafka to be healthy', () => {
-      expect(block).toMatch(/^ {6}kafka:\n {8}condition: service_healthy$/m);
+      expect(service(name).depends_on?.['kafka']?.condition).toBe('service_healthy');
     });
   });
 
   it('binds every published port to 127.0.0.1', () => {
-    const portLines = resolved.split('\n').filter((line) => /^ {4}- .*\d+\/(tcp|udp)$/.test(line));
-    expect(portLines.length).toBeGreaterThan(0);
-    for (const line of portLines) expect(line).toMatch(/^ {4}- 127\.0\.0\.1:/);
+    const ports = Object.values(services).flatMap((s) => s.ports ?? []);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const port of ports) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('pins every image to an explicit tag', () => {
-    const images = [...resolved.matchAll(/^ {4}image: (.+)$/gm)].map((m) => m[1] ?? '');
-    expect(images.length).toBeGreaterThanOrEqual(expectedServices.length);
+    const images = Object.values(services).map((s) => s.image ?? '');
+    expect(images).toHaveLength(expectedServices.length);
     for (const image of images) {
       expect(image).toMatch(/:[^/]+$/);
       expect(image).not.toMatch(/:latest$/);
     }
+  });
+
+  it('has Prometheus scrape each costwatch service at its compose name and HTTP_PORT, and load the mounted rules', () => {
+    const prometheus = service('prometheus');
+    expect(mountTarget(prometheus, deploy('prometheus', 'prometheus.yml'))).toBe('/etc/prometheus/prometheus.yml');
+    expect(prometheus.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    const config = readYaml<{ rule_files: string[]; scrape_configs: ScrapeConfig[]; alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> } }>(
+      deploy('prometheus', 'prometheus.yml'),
+    );
+
+    for (const [name, spec] of Object.entries(costwatchServices)) {
+      const job = config.scrape_configs.find((c) => c.job_name === `costwatch-${name}`);
+      expect([name, job?.metrics_path ?? '/metrics', job?.static_configs.flatMap((c) => c.targets)]).toEqual([name, '/metrics', [`${name}:${service(name).environment?.['HTTP_PORT']}`]]);
+      expect(job?.static_configs[0]?.labels?.['component']).toBe(name);
+      expect(service(name).environment?.['HTTP_PORT']).toBe(String(spec.port));
+    }
+    expect(config.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets))).toEqual(['alertmanager:9093']);
+
+    // rule_files are relative to the config file: rules/*.yml under /etc/prometheus.
+    expect(config.rule_files).toEqual(['rules/*.yml']);
+    expect(mountTarget(prometheus, deploy('prometheus', 'rules'))).toBe('/etc/prometheus/rules');
+    expect(readdirSync(deploy('prometheus', 'rules')).filter((f) => f.endsWith('.yml'))).not.toHaveLength(0);
+  });
+
+  it('has Grafana provision the Prometheus datasource and the three dashboards from the mounted folders', () => {
+    const grafana = service('grafana');
+    expect(mountTarget(grafana, deploy('grafana', 'provisioning'))).toBe('/etc/grafana/provisioning');
+    const datasources = readYaml<{ datasources: Array<{ uid: string; type: string; url: string }> }>(deploy('grafana', 'provisioning', 'datasources', 'prometheus.yml'));
+    expect(datasources.datasources.map(({ uid, type, url }) => ({ uid, type, url }))).toEqual([{ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' }]);
+
+    // The file provider reads the folder the dashboards are mounted at.
+    const providers = readYaml<{ providers: Array<{ type: string; folder: string; options: { path: string } }> }>(deploy('grafana', 'provisioning', 'dashboards', 'costwatch.yml'));
+    const dashboardsAt = mountTarget(grafana, deploy('grafana', 'dashboards'));
+    expect(providers.providers.map(({ type, folder, options }) => ({ type, folder, path: options.path }))).toEqual([{ type: 'file', folder: 'costwatch', path: dashboardsAt }]);
+    const dashboards = readdirSync(deploy('grafana', 'dashboards'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => (JSON.parse(readFileSync(deploy('grafana', 'dashboards', f), 'utf8')) as { uid: string }).uid)
+      .sort();
+    expect(dashboards).toEqual(['costwatch-detection-alerting', 'costwatch-overview', 'costwatch-pipeline']);
   });
 });

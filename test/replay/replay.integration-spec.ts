@@ -105,7 +105,7 @@ describe('replay for backfill', () => {
     await Promise.all([live.start(), replayed.start()]);
   }, 180_000);
   afterAll(async () => {
-    if (process.env['DUMP_OUTPUT']) for (const [name, p] of live.services) process.stderr.write(`--- ${name}\n${p.output().slice(-4000)}\n`);
+    if (process.env['DUMP_OUTPUT']) for (const [h, n] of [[live, 'live'], [replayed, 'replayed']] as const) for (const [name, p] of h.services) require('node:fs').writeFileSync(`${process.env['DUMP_OUTPUT']}/${n}-${name}.log`, p.output()); // DEBUGTMP
     await Promise.all([live.stop(), replayed.stop()]);
   }, 60_000);
 

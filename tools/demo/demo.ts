@@ -18,7 +18,6 @@ const env = (name: string, fallback?: string): string => {
   return value;
 };
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const root = resolve(__dirname, '..', '..', '..');
 const start = env('SYNTHETIC_START', '2026-09-01');

@@ -105,13 +105,16 @@ export class AggregateRecordsUseCase {
     await this.republishRestatedClosedDays(daily, dates);
 
     for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodEnd));
+    // DEBUGTMP
+    { const ps = batch.map((b) => b.record.periodStart).sort(); console.log(JSON.stringify({ dbg: 'batch', partition: batch[0]?.partition, n: batch.length, min: ps[0], max: ps[ps.length - 1], series: [...new Set(batch.map((b) => b.record.projectId + '/' + b.record.serviceId))], clock: this.clock.debug() })); }
     await this.closeDays();
   }
 
   /** Partitions are handled concurrently; closing runs one at a time so a day closes once. */
   private closeDays(): Promise<void> {
     this.closing = this.closing.catch(() => undefined).then(async () => {
-      for (const day of await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
+      const open = await this.days.openDays(); const closable = await this.clock.closable(open, this.settings.dayCloseGraceMs); if (closable.length) console.log(JSON.stringify({ dbg: 'closing', closable, clock: this.clock.debug() })); // DEBUGTMP
+      for (const day of closable) {
         await this.closeDay.execute(day);
       }
     });
