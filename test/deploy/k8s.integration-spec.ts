@@ -138,8 +138,8 @@ const services = [
 
 const collectorCli = 'dist/services/collector/src/cli/main.js';
 const jobs = [
-  { name: 'backfill', command: ['node', collectorCli, 'collect', '--source', 'synthetic', '--from', '20260101', '--to', '20260131'], settings: settingsOf.collectorCli },
-  { name: 'replay-archive', command: ['node', collectorCli, 'replay-archive', '--from', '20260101', '--to', '20260131'], settings: settingsOf.replayArchive },
+  { name: 'backfill', command: ['node', collectorCli, 'collect', '--source', 'synthetic', '--from', '20260901', '--to', '20260930'], settings: settingsOf.collectorCli },
+  { name: 'replay-archive', command: ['node', collectorCli, 'replay-archive', '--from', '20260901', '--to', '20260930'], settings: settingsOf.replayArchive },
   { name: 'reset-group', command: ['node', collectorCli, 'reset-group', '--group', 'costwatch-detector', '--to', '2026-01-01T00:00:00Z'], settings: settingsOf.collectorCli },
 ] as const;
 const dailyReportCommand = ['node', 'dist/services/notifier/src/cli/report.js', '--period', 'daily', '--out', '/reports'];
