@@ -29,6 +29,8 @@ npx jest -c jest.config.ts --json --outputFile="$results/unit.json"
 
 step "tools the tests need"
 bash tools/ci/ensure-docker-compose.sh
+# Validators for deploy/ (built with Go on first use, then cached).
+for tool in promtool amtool kustomize; do node tools/infra/infra.mjs tool "$tool" >/dev/null; done
 
 step "local servers"
 started_infra=0
