@@ -104,17 +104,14 @@ export class AggregateRecordsUseCase {
     for (const doc of daily) this.remember(doc);
     await this.republishRestatedClosedDays(daily, dates);
 
-    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodEnd));
-    // DEBUGTMP
-    { const ps = batch.map((b) => b.record.periodStart).sort(); console.log(JSON.stringify({ dbg: 'batch', partition: batch[0]?.partition, n: batch.length, min: ps[0], max: ps[ps.length - 1], series: [...new Set(batch.map((b) => b.record.projectId + '/' + b.record.serviceId))], clock: this.clock.debug() })); }
+    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodStart));
     await this.closeDays();
   }
 
   /** Partitions are handled concurrently; closing runs one at a time so a day closes once. */
   private closeDays(): Promise<void> {
     this.closing = this.closing.catch(() => undefined).then(async () => {
-      const open = await this.days.openDays(); const closable = await this.clock.closable(open, this.settings.dayCloseGraceMs); if (closable.length) console.log(JSON.stringify({ dbg: 'closing', closable, clock: this.clock.debug() })); // DEBUGTMP
-      for (const day of closable) {
+      for (const day of await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
         await this.closeDay.execute(day);
       }
     });

@@ -42,7 +42,7 @@ export class ArchiveRecordsUseCase {
     this.metrics.archived.inc(batch.length);
     const dates = [...byDate.keys()];
     await this.days.touch(dates);
-    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodEnd));
+    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodStart));
     await this.compactClosedDays(dates);
   }
 

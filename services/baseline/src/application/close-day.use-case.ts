@@ -43,7 +43,6 @@ export class CloseDayUseCase {
       return day ? [{ date, domainId: s.domainId, projectId: s.projectId, serviceId: s.serviceId, serviceName: s.serviceName, currency: s.currency, amount: day.total, recordCount: day.recordCount }] : [];
     });
     await this.events.publishDailyTotals(totals);
-    console.log(JSON.stringify({ dbg: 'close', date, all: all.map((s) => s.projectId + '/' + s.serviceId), totals: totals.map((t) => `${t.projectId}/${t.serviceId} ${t.amount} ${t.recordCount}`) })); // DEBUGTMP
 
     const asOf = addDays(date, 1);
     const baselines = all.flatMap((s) => {

@@ -22,10 +22,8 @@ export class DayClock {
     this.probe = probe;
   }
 
-  debug(): unknown { return { owned: this.owned, wm: [...(this.watermark as unknown as { latest: Map<number, number> }).latest].map(([p, t]) => [p, new Date(t).toISOString()]) }; } // DEBUGTMP
-
-  observe(partition: number, periodEndMs: number): void {
-    this.watermark.observe(partition, periodEndMs);
+  observe(partition: number, periodStartMs: number): void {
+    this.watermark.observe(partition, periodStartMs);
   }
 
   /** Days (YYYY-MM-DD) among `openDays` that may close now. */
@@ -36,7 +34,6 @@ export class DayClock {
     if (unseen.length === 0) return days;
     // When the backlog cannot be read, wait: closing late is safe, closing early is not.
     const behind = await this.probe(unseen).catch(() => unseen);
-    console.log(JSON.stringify({ dbg: 'probe', unseen, behind })); // DEBUGTMP
     return behind.length > 0 ? [] : days;
   }
 }

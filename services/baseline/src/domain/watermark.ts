@@ -1,16 +1,21 @@
 /**
  * Event-time watermark over the partitions an aggregator has seen: the smallest of each
- * partition's latest period end. A day is closed only when every partition that carries
- * data has moved past it (plus a grace period), so a lagging partition cannot make a
- * baseline miss records — which keeps replay and live processing identical. Owned
- * partitions not seen yet are DayClock's concern.
+ * partition's latest record start. A partition has moved past midnight only once it
+ * delivers a record that starts at or after it: records of one day may come in any order
+ * (a replayed day is read back sorted by id) and a batch may end anywhere in a day, so a
+ * record ending at midnight says nothing about the day's other records. A day is closed
+ * only when every partition that carries data has moved past it (plus a grace period), so
+ * neither a lagging partition nor a half-read day can make a baseline miss records — which
+ * keeps replay and live processing identical. Owned partitions not seen yet are DayClock's
+ * concern.
  */
 export class Watermark {
   private readonly latest = new Map<number, number>();
 
-  observe(partition: number, periodEndMs: number): void {
+  /** A record of `partition` starting at `periodStartMs` was read. */
+  observe(partition: number, periodStartMs: number): void {
     const current = this.latest.get(partition);
-    if (current === undefined || periodEndMs > current) this.latest.set(partition, periodEndMs);
+    if (current === undefined || periodStartMs > current) this.latest.set(partition, periodStartMs);
   }
 
   has(partition: number): boolean {

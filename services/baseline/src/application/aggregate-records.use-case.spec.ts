@@ -1,0 +1,96 @@
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { billingRecordId, type BillingRecord, type DailyTotal, type HourlySnapshot } from '@costwatch/contracts';
+import type { BaselinesRepository } from '../infra/baselines.repository';
+import type { DaysRepository } from '../infra/days.repository';
+import type { RecordsRepository } from '../infra/records.repository';
+import type { DailyDocument, RollupsRepository } from '../infra/rollups.repository';
+import type { SeriesDayUpdate, SeriesDocument, SeriesRepository } from '../infra/series.repository';
+import { AggregateRecordsUseCase, type IncomingRecord } from './aggregate-records.use-case';
+import { BaselineMetrics } from './baseline-metrics';
+import type { BillingEventsPort } from './billing-events.port';
+import { CloseDayUseCase } from './close-day.use-case';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const START = Date.parse('2026-02-02T00:00:00Z');
+
+/** Hour `h` (from START) of one series; compute costs h+1 per hour, storage twice that. */
+function record(serviceId: 'compute' | 'storage', h: number): BillingRecord {
+  const identity = { source: 'synthetic' as const, domainId: 'd1', projectId: 'p1', serviceId, periodStart: new Date(START + h * HOUR_MS).toISOString(), granularity: 'HOURLY' as const, currency: 'USD' };
+  const amount = String(((h % 24) + 1) * (serviceId === 'compute' ? 1 : 2));
+  return { ...identity, id: billingRecordId(identity), serviceName: serviceId, periodEnd: new Date(START + (h + 1) * HOUR_MS).toISOString(), amount, collectedAt: new Date(START + 2 * DAY_MS).toISOString() };
+}
+
+/** The aggregator and day closing over in-memory stores, one consumer owning partition 0. */
+function aggregatorUnderTest() {
+  const daily = new Map<string, DailyDocument>();
+  const series = new Map<string, SeriesDocument>();
+  const days = new Map<string, boolean>();
+  const totals: DailyTotal[] = [];
+  const events: BillingEventsPort = {
+    publishSnapshots: (_: readonly HourlySnapshot[]) => Promise.resolve(),
+    publishDailyTotals: (published) => Promise.resolve(void totals.push(...published)),
+  };
+  const daysRepository = {
+    touch: (dates: readonly string[]) => Promise.resolve(dates.forEach((date) => days.set(date, days.get(date) ?? false))),
+    openDays: () => Promise.resolve([...days].filter(([, closed]) => !closed).map(([date]) => date).sort()),
+    isClosed: (date: string) => Promise.resolve(days.get(date) === true),
+    markClosed: (date: string) => Promise.resolve(void days.set(date, true)),
+  } as unknown as DaysRepository;
+  const seriesRepository = {
+    updateDays: (updates: readonly SeriesDayUpdate[]) =>
+      Promise.resolve(
+        updates.forEach(({ seriesId, identity, date, day }) => {
+          const doc = series.get(seriesId) ?? { _id: seriesId, ...identity, days: {} };
+          series.set(seriesId, { ...doc, ...identity, days: { ...doc.days, [date]: day } });
+        }),
+      ),
+    all: () => Promise.resolve([...series.values()]),
+  } as unknown as SeriesRepository;
+  const rollups = {
+    findDaily: (ids: readonly string[]) => Promise.resolve(ids.flatMap((id) => daily.get(id) ?? [])),
+    writeHourly: () => Promise.resolve(),
+    writeDaily: (docs: readonly DailyDocument[]) => Promise.resolve(docs.forEach((doc) => daily.set(doc._id, doc))),
+  } as unknown as RollupsRepository;
+  const settings = { dayCloseGraceMs: 0, baselineWindowDays: 30 };
+  const metrics = new BaselineMetrics(new Registry());
+  const baselines = { write: () => Promise.resolve() } as unknown as BaselinesRepository;
+  const closeDay = new CloseDayUseCase(seriesRepository, baselines, daysRepository, events, settings, pino({ level: 'silent' }), metrics);
+  const records = { replace: () => Promise.resolve() } as unknown as RecordsRepository;
+  const useCase = new AggregateRecordsUseCase(records, rollups, seriesRepository, daysRepository, events, settings, closeDay, metrics);
+  useCase.rejoined([0], () => Promise.resolve([]));
+  return { useCase, totals, closedDays: () => [...days].filter(([, closed]) => closed).map(([date]) => date) };
+}
+
+const onPartition0 = (records: readonly BillingRecord[]): IncomingRecord[] => records.map((r) => ({ record: r, partition: 0 }));
+const hours = (serviceId: 'compute' | 'storage', from: number, to: number) => Array.from({ length: to - from }, (_, i) => record(serviceId, from + i));
+
+describe('AggregateRecordsUseCase day closing', () => {
+  const firstDay = [...hours('compute', 0, 24), ...hours('storage', 0, 24)];
+  const complete = [
+    { date: '2026-02-02', serviceId: 'compute', amount: '300', recordCount: 24 },
+    { date: '2026-02-02', serviceId: 'storage', amount: '600', recordCount: 24 },
+  ];
+
+  it.each([
+    // Live order, the batch cut between two series' last hour of the day.
+    ['in time order', [...hours('compute', 0, 24), ...hours('storage', 0, 23)]],
+    // A replayed day comes sorted by record id: its last hour can come first.
+    ['in any order within the day', [record('storage', 23), ...hours('compute', 0, 6)]],
+  ])('a batch that ends inside a day (%s) does not close it: its totals go out once, complete', async (_, firstBatch) => {
+    const t = aggregatorUnderTest();
+    const inFirst = new Set(firstBatch.map((r) => r.id));
+    const rest = firstDay.filter((r) => !inFirst.has(r.id));
+    await t.useCase.execute(onPartition0(firstBatch));
+    await t.useCase.execute(onPartition0(rest));
+    expect(t.totals).toEqual([]);
+    expect(t.closedDays()).toEqual([]);
+
+    // The partition moves on to the next day: now the first day is whole.
+    await t.useCase.execute(onPartition0([record('compute', 24), record('storage', 24)]));
+    expect(t.closedDays()).toEqual(['2026-02-02']);
+    const published = t.totals.map(({ date, serviceId, amount, recordCount }) => ({ date, serviceId, amount, recordCount }));
+    expect(published.sort((a, b) => a.serviceId.localeCompare(b.serviceId))).toEqual(complete);
+  });
+});
