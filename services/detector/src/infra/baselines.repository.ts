@@ -78,18 +78,21 @@ export class BaselinesRepository implements BaselineSource {
   }
 
   private async fetch(asOf: string, seriesId: string): Promise<BaselineLookup> {
+    const previousDay = addDays(asOf, -1);
+    // Known closed before the read: a miss is final. Learned closed during it (another
+    // lookup), the baseline may have been written after this read missed it: read again below.
+    const closedBefore = this.closedDays.has(previousDay);
     const doc = await this.baselines.findOne({ _id: `${asOf}|${seriesId}` });
     if (doc) {
       const baseline = toBaselineStats(doc);
       this.remember(asOf, seriesId, baseline);
       return { status: 'found', baseline };
     }
-    const previousDay = addDays(asOf, -1);
-    if (this.closedDays.has(previousDay)) {
+    if (closedBefore) {
       this.remember(asOf, seriesId, null);
       return { status: 'none' };
     }
-    const day = await this.days.findOne({ _id: previousDay });
+    const day = this.closedDays.has(previousDay) ? { closed: true } : await this.days.findOne({ _id: previousDay });
     if (day === null) return { status: 'none' };
     if (!day.closed) return { status: 'not-yet' };
     this.closedDays.add(previousDay);
