@@ -27,8 +27,7 @@ describe('BaselinesRepository.lookup while the previous day closes', () => {
   it('reads the baseline again when the day turned out closed during its first read', async () => {
     const state = { baselines: new Map<string, object>(), days: new Map([['2026-02-21', { _id: '2026-02-21', closed: false }]]) };
     let reads = 0;
-    let repository!: BaselinesRepository;
-    repository = new BaselinesRepository(
+    const repository: BaselinesRepository = new BaselinesRepository(
       fakeDb(state, async () => {
         reads += 1;
         if (reads === 1) {
