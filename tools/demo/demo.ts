@@ -117,15 +117,13 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
   const dbName = env('MONGO_DB', 'costwatch');
   const { client, db } = await connectMongo(env('MONGO_URL'), dbName);
   try {
-    // Only this history's series, in case the database also holds other data.
-    const generated = new SyntheticBilling(syntheticOptions()).series.map((s) => `${s.domainId}/${s.projectId}/${s.serviceId}`);
-    const ours = new Set(generated);
-    const anomalies = (await db.collection<AnomalyDocument>('billing_anomalies').find({}).toArray()).filter(
-      (a) => overlaps(a.window, period, 0) && ours.has(`${a.series.domainId}/${a.series.projectId}/${a.series.serviceId}`),
-    );
+    // Only this history's domains, in case the database also holds other data. Besides the
+    // generated usage series, month-start purchases appear as their own "-reserved" series.
+    const generated = new SyntheticBilling(syntheticOptions()).series;
+    const ourDomains = new Set(generated.map((s) => s.domainId));
+    const anomalies = (await db.collection<AnomalyDocument>('billing_anomalies').find({}).toArray()).filter((a) => overlaps(a.window, period, 0) && ourDomains.has(a.series.domainId));
     // On the history's first day every series is new: a first-seen notice each, by design.
     const onboarding = anomalies.filter((a) => a.rule.endsWith('first-seen') && a.window.start === period.start);
-    const domains = new Set(labels.map((l) => l.domainId));
     const detected = labels.filter((l) => anomalies.some((a) => sameSeries(a.series, l) && overlaps(a.window, l, DAY_MS)));
     const explained = anomalies.filter((a) => labels.some((l) => sameSeries(a.series, l) && overlaps(a.window, l, DAY_MS)));
     const other = anomalies.filter((a) => !explained.includes(a) && !onboarding.includes(a));
@@ -136,12 +134,12 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
 
     const alertmanagerUrl = env('ALERTMANAGER_URL');
     const active = ((await (await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=${encodeURIComponent('alertname="BillingCostAnomaly"')}`)).json()) as AlertmanagerAlert[]).filter(
-      (a) => ours.has(`${a.labels['domain']}/${a.labels['project']}/${a.labels['service']}`) && overlaps({ start: a.startsAt, end: a.startsAt }, period, 0),
+      (a) => ourDomains.has(a.labels['domain'] ?? '') && overlaps({ start: a.startsAt, end: new Date(Date.parse(a.startsAt) + 1).toISOString() }, period, 0),
     );
     // What rsyslog wrote during this run (the file also holds earlier runs' lines).
     const syslogFile = env('SYSLOG_FILE');
     const newLines = (existsSync(syslogFile) ? readFileSync(syslogFile) : Buffer.alloc(0)).subarray(syslogOffset).toString('utf8').split('\n');
-    const noticeLines = newLines.filter((line) => /BILLING_(ANOMALY|RESOLVED)/.test(line) && domains.has(/domain="([^"]+)"/.exec(line)?.[1] ?? ''));
+    const noticeLines = newLines.filter((line) => /BILLING_(ANOMALY|RESOLVED)/.test(line) && ourDomains.has(/domain="([^"]+)"/.exec(line)?.[1] ?? ''));
     const totalLines = newLines.filter((line) => line.includes('BILLING_DAILY_TOTAL')).length;
     const syslogThisRun = delivered.filter((d) => d.channel === 'syslog' && d.at.getTime() >= runStarted).length;
 
@@ -152,13 +150,20 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     out();
     out(`Injected anomalies: ${labels.length} (${count(labels, (l) => l.kind)})`);
     out(`  detected: ${detected.length} of ${labels.length}` + (detected.length < labels.length ? `; missed: ${labels.filter((l) => !detected.includes(l)).map((l) => `${l.kind} on ${l.projectId}/${l.serviceId} at ${l.start}`).join('; ')}` : ''));
-    out(`Anomalies raised: ${anomalies.length} on ${generated.length} series (${count(anomalies, (a) => a.severity)})`);
+    out(`Anomalies raised: ${anomalies.length} on ${generated.length} usage series and their month-start purchases (${count(anomalies, (a) => a.severity)})`);
     out(`  ${explained.length} match an injected anomaly; ${onboarding.length} are first-seen notices on the first day; ${other.length} other (${count(other, (a) => a.rule)})`);
     out(`  still firing at the end of the period: ${firing.length}`);
     out();
     out(`Notices delivered (all runs, notification_log): ${count(delivered, (d) => `${d.channel}/${d.kind}`)}`);
     out(`  suppressed before delivery: ${count(suppressed, (s) => s.reason)}`);
     out(`  Alertmanager now: ${active.length} active BillingCostAnomaly alerts for this period (MongoDB: ${firing.length} firing)`);
+    const key = (domain?: string, project?: string, service?: string, rule?: string) => `${domain}/${project}/${service} ${rule}`;
+    const firingKeys = new Set(firing.map((a) => key(a.series.domainId, a.series.projectId, a.series.serviceId, a.rule)));
+    const held = active.filter((a) => !firingKeys.has(key(a.labels['domain'], a.labels['project'], a.labels['service'], a.labels['rule'])));
+    if (held.length > 0) {
+      out(`    ${held.length} resolved in MongoDB but still active in Alertmanager: ${held.map((a) => key(a.labels['domain'], a.labels['project'], a.labels['service'], a.labels['rule'])).join('; ')}`);
+      out('    (a flapping series is held at its last announced state until it has been stable for NOTIFY_FLAP_WINDOW)');
+    }
     out(`  syslog (this run): ${noticeLines.length} BILLING_ANOMALY/BILLING_RESOLVED lines (MongoDB: ${syslogThisRun} syslog deliveries), ${totalLines} BILLING_DAILY_TOTAL lines in ${syslogFile}`);
     out();
     out('Where to look:');
