@@ -8,40 +8,41 @@ import { dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import pino from 'pino';
 import { topicNames } from '@costwatch/contracts';
-import { createKafka } from '@costwatch/kafka';
+import { createKafka, partitionLag } from '@costwatch/kafka';
 import { connectMongo } from '@costwatch/mongo';
 import { SyntheticBilling, type AnomalyLabel, type SyntheticOptions } from '@costwatch/synthetic';
-
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback;
-  if (value === undefined || value === '') throw new Error(`${name} is not set: run through \`npm start\` or eval "$(node tools/infra/infra.mjs env)" first`);
-  return value;
-};
+import { loadDemoConfig } from './demo.config';
 
 const DAY_MS = 86_400_000;
 const root = resolve(__dirname, '..', '..', '..');
-const start = env('SYNTHETIC_START', '2026-09-01');
-const days = Number(env('SYNTHETIC_DAYS', '60'));
+const config = (() => {
+  try {
+    return loadDemoConfig();
+  } catch (error) {
+    // Bad or missing settings name themselves (run through `npm start`, or eval the infra env first).
+    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+    return process.exit(78);
+  }
+})();
+const start = config.SYNTHETIC_START;
+const days = config.SYNTHETIC_DAYS;
 const from = start.replace(/-/g, '');
 const to = new Date(Date.parse(`${start}T00:00:00Z`) + (days - 1) * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
-const runDir = join(process.env['COSTWATCH_CACHE_DIR'] ?? join(homedir(), '.cache', 'costwatch'), 'run', 'demo');
+const runDir = join(config.COSTWATCH_CACHE_DIR ?? join(homedir(), '.cache', 'costwatch'), 'run', 'demo');
 const labelsFile = join(runDir, 'labels.json');
-const prefix = process.env['KAFKA_TOPIC_PREFIX'] ?? '';
-const topics = topicNames(prefix);
+const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
 const servicePorts = { collector: 8081, baseline: 8082, detector: 8083, notifier: 8084 } as const;
 
-/** The generator's settings, read as the collector reads them (see collector.config.ts). */
-function syntheticOptions(): Partial<SyntheticOptions> {
-  return {
-    seed: Number(env('SYNTHETIC_SEED', '42')),
-    start,
-    days,
-    domains: Number(env('SYNTHETIC_DOMAINS', '4')),
-    projectsPerDomain: Number(env('SYNTHETIC_PROJECTS_PER_DOMAIN', '5')),
-    servicesPerProject: Number(env('SYNTHETIC_SERVICES_PER_PROJECT', '6')),
-    anomalies: Number(env('SYNTHETIC_ANOMALIES', '12')),
-  };
-}
+/** The generator's settings, as the collector reads them (see collector.config.ts). */
+const syntheticOptions = (): Partial<SyntheticOptions> => ({
+  seed: config.SYNTHETIC_SEED,
+  start,
+  days,
+  domains: config.SYNTHETIC_DOMAINS,
+  projectsPerDomain: config.SYNTHETIC_PROJECTS_PER_DOMAIN,
+  servicesPerProject: config.SYNTHETIC_SERVICES_PER_PROJECT,
+  anomalies: config.SYNTHETIC_ANOMALIES,
+});
 
 interface AnomalyDocument {
   _id: string;
@@ -68,14 +69,14 @@ function collect(): Promise<void> {
 
 /** Waits until every consumer group has committed everything in front of it, twice in a row. */
 async function settle(): Promise<number> {
-  const kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: 'costwatch-demo', logger: pino({ level: 'silent' }) });
+  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: 'costwatch-demo', logger: pino({ level: 'silent' }) });
   const admin = kafka.admin();
   await admin.connect();
   const stages: Array<[string, string, string]> = [
-    ['aggregator', env('AGGREGATOR_GROUP_ID', 'costwatch-aggregator'), topics.billingRecords],
-    ['archiver', env('ARCHIVER_GROUP_ID', 'costwatch-archiver'), topics.billingRecords],
-    ['detector', env('DETECTOR_GROUP_ID', 'costwatch-detector'), topics.hourlySnapshots],
-    ['notifier', `${env('KAFKA_GROUP_ID', 'costwatch-notifier')}.anomalies`, topics.anomalies],
+    ['aggregator', config.AGGREGATOR_GROUP_ID, topics.billingRecords],
+    ['archiver', config.ARCHIVER_GROUP_ID, topics.billingRecords],
+    ['detector', config.DETECTOR_GROUP_ID, topics.hourlySnapshots],
+    ['notifier', `${config.KAFKA_GROUP_ID}.anomalies`, topics.anomalies],
   ];
   const started = Date.now();
   let quiet = 0;
@@ -84,9 +85,7 @@ async function settle(): Promise<number> {
       if (Date.now() - started > 20 * 60_000) throw new Error('the pipeline did not catch up within 20 minutes; see the service logs under ~/.cache/costwatch/run/services');
       const lags = await Promise.all(
         stages.map(async ([name, groupId, topic]) => {
-          const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-          const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-          const lag = ends.reduce((n, p) => n + Math.max(0, Number(p.high) - Math.max(done.get(p.partition) ?? Number(p.low), Number(p.low))), 0);
+          const lag = [...(await partitionLag(admin, groupId, topic)).values()].reduce((n, l) => n + l, 0);
           return `${name} ${lag}`;
         }),
       );
@@ -114,8 +113,8 @@ const count = <T>(items: readonly T[], key: (item: T) => string) => {
 async function summarize(wallSeconds: number, settleSeconds: number, runStarted: number, syslogOffset: number): Promise<void> {
   const labels = JSON.parse(readFileSync(labelsFile, 'utf8')) as AnomalyLabel[];
   const period = { start: `${start}T00:00:00.000Z`, end: new Date(Date.parse(`${start}T00:00:00Z`) + days * DAY_MS).toISOString() };
-  const dbName = env('MONGO_DB', 'costwatch');
-  const { client, db } = await connectMongo(env('MONGO_URL'), dbName);
+  const dbName = config.MONGO_DB;
+  const { client, db } = await connectMongo(config.MONGO_URL, dbName);
   try {
     // Only this history's domains, in case the database also holds other data. Besides the
     // generated usage series, month-start purchases appear as their own "-reserved" series.
@@ -132,12 +131,12 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     const suppressed = await db.collection<{ reason: string }>('notification_log').find({ type: 'suppressed' }).toArray();
     const records = await db.collection('billing_records').estimatedDocumentCount();
 
-    const alertmanagerUrl = env('ALERTMANAGER_URL');
+    const alertmanagerUrl = config.ALERTMANAGER_URL.replace(/\/$/, '');
     const active = ((await (await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=${encodeURIComponent('alertname="BillingCostAnomaly"')}`)).json()) as AlertmanagerAlert[]).filter(
       (a) => ourDomains.has(a.labels['domain'] ?? '') && overlaps({ start: a.startsAt, end: new Date(Date.parse(a.startsAt) + 1).toISOString() }, period, 0),
     );
     // What rsyslog wrote during this run (the file also holds earlier runs' lines).
-    const syslogFile = env('SYSLOG_FILE');
+    const syslogFile = config.SYSLOG_FILE;
     const newLines = (existsSync(syslogFile) ? readFileSync(syslogFile) : Buffer.alloc(0)).subarray(syslogOffset).toString('utf8').split('\n');
     const noticeLines = newLines.filter((line) => /BILLING_(ANOMALY|RESOLVED)/.test(line) && ourDomains.has(/domain="([^"]+)"/.exec(line)?.[1] ?? ''));
     const totalLines = newLines.filter((line) => line.includes('BILLING_DAILY_TOTAL')).length;
@@ -146,7 +145,7 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     const out = (line = '') => process.stdout.write(`${line}\n`);
     out();
     out(`costwatch demo: ${days} days of synthetic billing (${start} … ${to.slice(0, 4)}-${to.slice(4, 6)}-${to.slice(6)}), ${records} records stored, in ${wallSeconds.toFixed(0)} s (pipeline caught up ${settleSeconds.toFixed(0)} s after the last record was published)`);
-    out(`detector preset: ${process.env['DETECTION_PRESET'] ?? 'seed'}`);
+    out(`detector preset: ${config.DETECTION_PRESET}`);
     out();
     out(`Injected anomalies: ${labels.length} (${count(labels, (l) => l.kind)})`);
     out(`  detected: ${detected.length} of ${labels.length}` + (detected.length < labels.length ? `; missed: ${labels.filter((l) => !detected.includes(l)).map((l) => `${l.kind} on ${l.projectId}/${l.serviceId} at ${l.start}`).join('; ')}` : ''));
@@ -169,7 +168,7 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     out('Where to look:');
     out(`  Alertmanager  ${alertmanagerUrl}/#/alerts   (API: ${alertmanagerUrl}/api/v2/alerts)`);
     out(`  syslog        grep BILLING_ANOMALY ${syslogFile}`);
-    out(`  MongoDB       ${env('MONGO_URL')} database ${dbName}: billing_anomalies, notification_log, billing_daily, billing_baseline`);
+    out(`  MongoDB       ${config.MONGO_URL} database ${dbName}: billing_anomalies, notification_log, billing_daily, billing_baseline`);
     out(`  metrics       ${Object.entries(servicePorts).map(([name, port]) => `${name} http://127.0.0.1:${port}/metrics`).join('  ')}`);
     out(`  ground truth  ${labelsFile}`);
     out(`  report        npm run report -- --period monthly --date ${from} --out reports`);
@@ -181,7 +180,7 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
 async function main(): Promise<void> {
   mkdirSync(dirname(labelsFile), { recursive: true });
   const started = Date.now();
-  const syslogFile = env('SYSLOG_FILE');
+  const syslogFile = config.SYSLOG_FILE;
   const syslogOffset = existsSync(syslogFile) ? statSync(syslogFile).size : 0;
   process.stderr.write(`Publishing ${days} days of synthetic billing from ${start} through the collector…\n`);
   await collect();

@@ -1,6 +1,7 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { KafkaMetrics } from './kafka-metrics';
+import { partitionLag } from './partition-backlog';
 
 export interface ConsumerLagMonitorOptions {
   groupId: string;
@@ -75,14 +76,8 @@ export class ConsumerLagMonitor {
       await admin.connect();
       this.admin = admin;
     }
-    const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
-    const positions = new Map((committed.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    for (const { partition, high, low } of ends) {
-      const end = BigInt(high);
-      const position = positions.get(partition) ?? -1n;
-      // -1: nothing committed yet; the group will start at the beginning or the end.
-      const start = position >= 0n ? position : fromBeginning ? BigInt(low) : end;
-      this.metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, Number(end > start ? end - start : 0n));
+    for (const [partition, lag] of await partitionLag(this.admin, groupId, topic, fromBeginning)) {
+      this.metrics.consumerLag.set({ group: groupId, topic, partition: String(partition) }, lag);
     }
   }
 }
