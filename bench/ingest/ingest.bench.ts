@@ -4,6 +4,7 @@
  *   - plain kafkajs: produce the same records as JSON and consume them back (one group);
  *   - plain driver: bulk upserts (replaceOne by _id) of the same rows.
  * Run: npm run build && node dist/bench/ingest/ingest.bench.js [days]
+ * (AGGREGATOR_STORE_RECORDS=true also measures the optional billing_records copy).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +13,7 @@ import { Partitioners } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { topicNames, type BillingRecord } from '@costwatch/contracts';
-import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
+import { EventPublisher, createKafka, ensureTopics, partitionLag } from '@costwatch/kafka';
 import { SyntheticBilling, expectedDailyTotals } from '@costwatch/synthetic';
 import { PublishRecordsUseCase } from '../../services/collector/src/application/publish-records.use-case';
 import { infraEndpoints } from '../infra-endpoints';
@@ -88,6 +89,8 @@ async function pipeline(): Promise<{ ms: number; rssMb: number }> {
   const service = spawn(process.execPath, [resolve(__dirname, '../../services/baseline/src/main.js')], {
     env: {
       PATH: process.env['PATH'] ?? '',
+      // The optional per-record copy in billing_records: `AGGREGATOR_STORE_RECORDS=true npm run bench:ingest`.
+      AGGREGATOR_STORE_RECORDS: process.env['AGGREGATOR_STORE_RECORDS'] ?? 'false',
       HTTP_PORT: '18399',
       LOG_LEVEL: 'warn',
       KAFKA_TOPIC_PREFIX: prefix,
@@ -112,19 +115,27 @@ async function pipeline(): Promise<{ ms: number; rssMb: number }> {
   const expected = expectedDailyTotals(records);
   const client = await MongoClient.connect(mongoUrl);
   const daily = client.db(dbName).collection<{ _id: string; amount: string }>('billing_daily');
+  const admin = kafka.admin();
+  await admin.connect();
   let rssMb = 0;
   const started = Date.now();
   await useCase.publishAll('synthetic', (async function* () {
     for (let i = 0; i < records.length; i += 2_000) yield { records: records.slice(i, i + 2_000), rejected: [] };
   })());
+  // Done when the aggregator has committed every record (cheap to ask) and the totals are
+  // exact (asked once the group has caught up, so polling does not load the database).
   for (;;) {
-    const docs = await daily.find({}, { projection: { amount: 1 } }).toArray();
     rssMb = Math.max(rssMb, await processRssMb(service.pid));
-    if (docs.length === expected.size && docs.every((d) => expected.get(d._id) === d.amount)) break;
-    await new Promise((r) => setTimeout(r, 250));
+    const lag = await partitionLag(admin, 'costwatch-aggregator', topics.billingRecords);
+    if ([...lag.values()].every((n) => n === 0)) {
+      const docs = await daily.find({}, { projection: { amount: 1 } }).toArray();
+      if (docs.length === expected.size && docs.every((d) => expected.get(d._id) === d.amount)) break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
   const ms = Date.now() - started;
   service.kill('SIGTERM');
+  await admin.disconnect();
   await publisher.disconnect();
   await client.db(dbName).dropDatabase();
   await client.close();
@@ -140,7 +151,7 @@ async function processRssMb(pid: number | undefined): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  console.log(`records: ${records.length} (${days} days × ${billing.series.length} series)`);
+  console.log(`records: ${records.length} (${days} days × ${billing.series.length} series); billing_records ${process.env['AGGREGATOR_STORE_RECORDS'] === 'true' ? 'on' : 'off'}`);
   const kafkaMs = await rawKafka();
   console.log(`raw kafkajs produce+consume : ${rate(records.length, kafkaMs)} records/s (${kafkaMs} ms)`);
   const mongoMs = await rawMongo();

@@ -103,7 +103,9 @@ describe('replay for backfill', () => {
   let liveAnomalies: AnomalyView[] = [];
 
   beforeAll(async () => {
-    await Promise.all([live.start(), replayed.start()]);
+    // Both start even if one fails, so that afterAll stops every process either started.
+    const started = await Promise.allSettled([live.start(), replayed.start()]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
   }, 180_000);
   afterAll(async () => {
     if (process.env['DUMP_OUTPUT']) {

@@ -129,7 +129,9 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     const firing = anomalies.filter((a) => a.state === 'firing');
     const delivered = await db.collection<{ channel: string; kind: string; at: Date }>('notification_log').find({ type: 'delivered' }).toArray();
     const suppressed = await db.collection<{ reason: string }>('notification_log').find({ type: 'suppressed' }).toArray();
-    const records = await db.collection('billing_records').estimatedDocumentCount();
+    // Records held by the aggregator: each day document counts its records (newest restatement per id).
+    const dayDocuments = await db.collection<{ domainId: string; recordCount: number }>('billing_daily').find({}, { projection: { domainId: 1, recordCount: 1 } }).toArray();
+    const records = dayDocuments.filter((d) => ourDomains.has(d.domainId)).reduce((sum, d) => sum + d.recordCount, 0);
 
     const alertmanagerUrl = config.ALERTMANAGER_URL.replace(/\/$/, '');
     const active = ((await (await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=${encodeURIComponent('alertname="BillingCostAnomaly"')}`)).json()) as AlertmanagerAlert[]).filter(

@@ -1,7 +1,6 @@
 /** MongoDB collection names, as in the design brief. */
 export const Collections = {
   records: 'billing_records',
-  hourly: 'billing_hourly',
   daily: 'billing_daily',
   baselines: 'billing_baseline',
   anomalies: 'billing_anomalies',

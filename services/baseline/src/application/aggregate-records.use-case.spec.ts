@@ -5,7 +5,7 @@ import type { BaselinesRepository } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
 import type { RecordsRepository } from '../infra/records.repository';
 import type { DailyDocument, RollupsRepository } from '../infra/rollups.repository';
-import type { SeriesDayUpdate, SeriesDocument, SeriesRepository } from '../infra/series.repository';
+import type { SeriesDayUpdate, SeriesDocument, SeriesFields, SeriesRepository } from '../infra/series.repository';
 import { AggregateRecordsUseCase, type IncomingRecord } from './aggregate-records.use-case';
 import { BaselineMetrics } from './baseline-metrics';
 import type { BillingEventsPort } from './billing-events.port';
@@ -46,21 +46,22 @@ function aggregatorUnderTest() {
           series.set(seriesId, { ...doc, ...identity, days: { ...doc.days, [date]: day } });
         }),
       ),
+    ensure: (known: ReadonlyMap<string, SeriesFields>) =>
+      Promise.resolve(known.forEach((identity, seriesId) => series.set(seriesId, series.get(seriesId) ?? { _id: seriesId, ...identity, days: {} }))),
     all: () => Promise.resolve([...series.values()]),
   } as unknown as SeriesRepository;
   const rollups = {
     findDaily: (ids: readonly string[]) => Promise.resolve(ids.flatMap((id) => daily.get(id) ?? [])),
-    writeHourly: () => Promise.resolve(),
     writeDaily: (docs: readonly DailyDocument[]) => Promise.resolve(docs.forEach((doc) => daily.set(doc._id, doc))),
   } as unknown as RollupsRepository;
-  const settings = { dayCloseGraceMs: 0, baselineWindowDays: 30 };
+  const settings = { dayCloseGraceMs: 0, baselineWindowDays: 30, storeRecords: false };
   const metrics = new BaselineMetrics(new Registry());
   const baselines = { write: () => Promise.resolve() } as unknown as BaselinesRepository;
-  const closeDay = new CloseDayUseCase(seriesRepository, baselines, daysRepository, events, settings, pino({ level: 'silent' }), metrics);
+  const closeDay = new CloseDayUseCase(seriesRepository, rollups, baselines, daysRepository, events, settings, pino({ level: 'silent' }), metrics);
   const records = { replace: () => Promise.resolve() } as unknown as RecordsRepository;
   const useCase = new AggregateRecordsUseCase(records, rollups, seriesRepository, daysRepository, events, settings, closeDay, metrics);
   useCase.rejoined([0], () => Promise.resolve([]));
-  return { useCase, totals, closedDays: () => [...days].filter(([, closed]) => closed).map(([date]) => date) };
+  return { useCase, totals, series, closedDays: () => [...days].filter(([, closed]) => closed).map(([date]) => date) };
 }
 
 const onPartition0 = (records: readonly BillingRecord[]): IncomingRecord[] => records.map((r) => ({ record: r, partition: 0 }));
@@ -92,5 +93,23 @@ describe('AggregateRecordsUseCase day closing', () => {
     expect(t.closedDays()).toEqual(['2026-02-02']);
     const published = t.totals.map(({ date, serviceId, amount, recordCount }) => ({ date, serviceId, amount, recordCount }));
     expect(published.sort((a, b) => a.serviceId.localeCompare(b.serviceId))).toEqual(complete);
+  });
+
+  it('a restatement of a closed day republishes its total and replaces the day in the series history', async () => {
+    const t = aggregatorUnderTest();
+    await t.useCase.execute(onPartition0([...firstDay, record('compute', 24), record('storage', 24)]));
+    expect(t.closedDays()).toEqual(['2026-02-02']);
+    expect(t.series.get('d1|p1|compute|USD')?.days['2026-02-02']?.total).toBe('300');
+    t.totals.length = 0;
+
+    // Hour 5 of compute cost 6; the provider restates it as 106.
+    const restated = { ...record('compute', 5), amount: '106', collectedAt: new Date(START + 3 * DAY_MS).toISOString() };
+    await t.useCase.execute(onPartition0([restated]));
+    expect(t.totals.map(({ date, serviceId, amount, recordCount }) => ({ date, serviceId, amount, recordCount }))).toEqual([{ date: '2026-02-02', serviceId: 'compute', amount: '400', recordCount: 24 }]);
+    const day = t.series.get('d1|p1|compute|USD')?.days['2026-02-02'];
+    expect(day?.total).toBe('400');
+    expect(day?.hours[5]).toBe(106);
+    // The open day is not touched by the restatement of the closed one.
+    expect(t.series.get('d1|p1|compute|USD')?.days['2026-02-03']).toBeUndefined();
   });
 });

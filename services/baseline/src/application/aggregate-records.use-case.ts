@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { approximate, type BillingRecord, type DailyTotal, type HourlySnapshot } from '@costwatch/contracts';
+import { approximate, type BillingRecord, type HourlySnapshot } from '@costwatch/contracts';
 import { rollupDay } from '../domain/day-rollup';
-import { dayKey, hourKey, periodSlot, seriesId } from '../domain/rollup-keys';
+import { dayKey, periodSlot, seriesId } from '../domain/rollup-keys';
 import { DayClock, type BacklogProbe } from './day-clock';
 import type { DaysRepository } from '../infra/days.repository';
 import { RecordsRepository } from '../infra/records.repository';
-import { RollupsRepository, type DailyDocument, type HourlyDocument } from '../infra/rollups.repository';
-import { SeriesRepository, type SeriesDayUpdate } from '../infra/series.repository';
+import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
+import { SeriesRepository, type SeriesFields } from '../infra/series.repository';
 import { BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 import { CloseDayUseCase } from './close-day.use-case';
-import { toDailyTotal } from './daily-total';
+import { toDailyTotal, toSeriesDay } from './daily-total';
 
 export interface IncomingRecord {
   record: BillingRecord;
@@ -24,8 +24,10 @@ const CACHE_LIMIT = 5_000;
  * Stores a batch of records and brings the rollups of every series-day it touched up to
  * date. Each day's rollup is recomputed from the day's records (newest restatement per id),
  * never incremented, so redelivery, replay and restatements cannot double count, and a crash
- * at any step heals on redelivery. Step order matters: hourly rollups, then snapshots, then
- * the day document — the day document is what later batches merge into, so it is written last.
+ * at any step heals on redelivery. Step order matters: snapshots (and the optional
+ * billing_records copies) first, then the day document — the day document is what later
+ * batches merge into, so it is written last. A series' history in billing_series is written
+ * when its day closes, not per batch: one write per series-day instead of one per batch.
  */
 @Injectable()
 export class AggregateRecordsUseCase {
@@ -69,7 +71,6 @@ export class AggregateRecordsUseCase {
     const previous = await this.loadDays([...byDay.keys()]);
     const accepted: BillingRecord[] = [];
 
-    const hourly: HourlyDocument[] = [];
     const snapshots: HourlySnapshot[] = [];
     const daily: DailyDocument[] = [];
     for (const [key, incoming] of byDay) {
@@ -79,38 +80,36 @@ export class AggregateRecordsUseCase {
       const changes = changedHours(before, next);
       for (const hour of changes) {
         next.revisions[hour] = (before?.revisions[hour] ?? 0) + 1;
-        const amount = next.hours[hour] ?? '0';
-        const fields = { date: next.date, hour, domainId: next.domainId, projectId: next.projectId, serviceId: next.serviceId, serviceName: next.serviceName, currency: next.currency };
-        hourly.push({ _id: hourKey(next.date, hour, next), ...fields, amount, amountValue: approximate(amount), recordCount: next.hourCounts[hour] ?? 0, revision: next.revisions[hour] ?? 1 });
-        snapshots.push({ ...fields, amount, recordCount: next.hourCounts[hour] ?? 0, revision: next.revisions[hour] ?? 1 });
+        snapshots.push({ date: next.date, hour, domainId: next.domainId, projectId: next.projectId, serviceId: next.serviceId, serviceName: next.serviceName, currency: next.currency, amount: next.hours[hour] ?? '0', recordCount: next.hourCounts[hour] ?? 0, revision: next.revisions[hour] ?? 1 });
       }
       if (changes.length > 0 || !before || before.amount !== next.amount || before.recordCount !== next.recordCount) daily.push(next);
     }
 
-    // The days are known before any of their snapshots is out: the detector tells "no
-    // baseline because the previous day had no data" from "not written yet" by billing_days.
+    // The days and series are known before any of their snapshots is out: the detector tells
+    // "no baseline because the previous day had no data" from "not written yet" by
+    // billing_days, and day closing finds a series' day documents through billing_series.
     const dates = [...new Set(daily.map((d) => d.date))];
-    await this.days.touch(dates);
+    await Promise.all([this.days.touch(dates), this.series.ensure(new Map(daily.map((doc) => [seriesId(doc), seriesFields(doc)])))]);
     // Independent writes go out together; the day documents still come last.
-    await Promise.all([
-      this.records.replace(accepted),
-      this.rollups.writeHourly(hourly),
-      this.events.publishSnapshots(snapshots),
-      this.series.updateDays(daily.map(toSeriesDay), this.settings.baselineWindowDays + 5),
-    ]);
+    await Promise.all([this.settings.storeRecords ? this.records.replace(accepted) : undefined, this.events.publishSnapshots(snapshots)]);
     await this.rollups.writeDaily(daily);
     this.metrics.aggregated.inc({ outcome: 'accepted' }, accepted.length);
     this.metrics.aggregated.inc({ outcome: 'unchanged' }, batch.length - accepted.length);
     for (const doc of daily) this.remember(doc);
-    await this.republishRestatedClosedDays(daily, dates);
 
     for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodStart));
-    await this.closeDays();
+    await this.closeDays(daily);
   }
 
-  /** Partitions are handled concurrently; closing runs one at a time so a day closes once. */
-  private closeDays(): Promise<void> {
+  /**
+   * Partitions are handled concurrently; closing runs one at a time so a day closes once.
+   * A change to an already closed day is applied in the same queue: after a close that was
+   * running (so that close cannot have read the day document before this batch wrote it and
+   * then be missed here), before any later one.
+   */
+  private closeDays(written: readonly DailyDocument[]): Promise<void> {
     this.closing = this.closing.catch(() => undefined).then(async () => {
+      await this.restateClosedDays(written);
       for (const day of await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
         await this.closeDay.execute(day);
       }
@@ -139,12 +138,14 @@ export class AggregateRecordsUseCase {
     }
   }
 
-  /** A restatement of an already closed day: its daily total is published again. */
-  private async republishRestatedClosedDays(daily: readonly DailyDocument[], dates: readonly string[]): Promise<void> {
+  /** A restatement of an already closed day: the series keeps the new day and its daily total is published again. */
+  private async restateClosedDays(daily: readonly DailyDocument[]): Promise<void> {
     const closed = new Set<string>();
-    for (const date of dates) if (await this.days.isClosed(date)) closed.add(date);
-    const totals: DailyTotal[] = daily.filter((doc) => closed.has(doc.date)).map(toDailyTotal);
-    await this.events.publishDailyTotals(totals);
+    for (const date of new Set(daily.map((doc) => doc.date))) if (await this.days.isClosed(date)) closed.add(date);
+    const restated = daily.filter((doc) => closed.has(doc.date));
+    if (restated.length === 0) return;
+    await this.series.updateDays(restated.map(toSeriesDay), this.settings.baselineWindowDays + 5);
+    await this.events.publishDailyTotals(restated.map(toDailyTotal));
   }
 }
 
@@ -195,11 +196,4 @@ function changedHours(before: DailyDocument | undefined, next: DailyDocument): n
   return hours;
 }
 
-function toSeriesDay(doc: DailyDocument): SeriesDayUpdate {
-  return {
-    seriesId: seriesId(doc),
-    identity: { domainId: doc.domainId, projectId: doc.projectId, serviceId: doc.serviceId, currency: doc.currency, serviceName: doc.serviceName },
-    date: doc.date,
-    day: { hours: doc.hours.map(approximate), hourCounts: doc.hourCounts, total: doc.amount, recordCount: doc.recordCount },
-  };
-}
+const seriesFields = (doc: DailyDocument): SeriesFields => ({ domainId: doc.domainId, projectId: doc.projectId, serviceId: doc.serviceId, currency: doc.currency, serviceName: doc.serviceName });

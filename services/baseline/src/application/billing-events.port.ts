@@ -14,4 +14,6 @@ export const BASELINE_SETTINGS = Symbol('BASELINE_SETTINGS');
 export interface BaselineSettings {
   dayCloseGraceMs: number;
   baselineWindowDays: number;
+  /** Also keep every accepted record in billing_records (S3 always has them). */
+  storeRecords: boolean;
 }

@@ -1,21 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DailyTotal } from '@costwatch/contracts';
 import { computeBaseline } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
-import { addDays } from '../domain/rollup-keys';
+import { addDays, dayKey } from '../domain/rollup-keys';
 import { BaselinesRepository, type BaselineDocument } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
+import { RollupsRepository } from '../infra/rollups.repository';
 import { SeriesRepository, type SeriesDocument } from '../infra/series.repository';
 import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
+import { toDailyTotal, toSeriesDay } from './daily-total';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
- * Closes day D: publishes every series' daily total for D, then builds each series'
- * baseline "as of D+1" from the hours of the window before D+1 — the baseline the detector
+ * Closes day D: adds D to every series' history in billing_series (from the day documents),
+ * publishes every series' daily total for D, then builds each series' baseline "as of D+1" from the hours of the window before D+1 — the baseline the detector
  * uses for D+1, which therefore never sees D+1's own data. Idempotent: running it twice
  * writes the same baselines and republishes the same totals (same event ids).
  */
@@ -23,6 +24,7 @@ const DAY_MS = 86_400_000;
 export class CloseDayUseCase {
   constructor(
     private readonly series: SeriesRepository,
+    private readonly rollups: RollupsRepository,
     private readonly baselines: BaselinesRepository,
     @Inject(AGGREGATOR_DAYS) private readonly days: DaysRepository,
     @Inject(BILLING_EVENTS) private readonly events: BillingEventsPort,
@@ -37,12 +39,17 @@ export class CloseDayUseCase {
 
   private async close(date: string): Promise<void> {
     const started = Date.now();
-    const all = await this.series.all();
-    const totals: DailyTotal[] = all.flatMap((s) => {
-      const day = s.days[date];
-      return day ? [{ date, domainId: s.domainId, projectId: s.projectId, serviceId: s.serviceId, serviceName: s.serviceName, currency: s.currency, amount: day.total, recordCount: day.recordCount }] : [];
+    const known = await this.series.all();
+    // The day's documents, by id, for every known series; each series keeps the day in its history.
+    const documents = await this.rollups.findDaily(known.map((s) => dayKey(date, s)));
+    const updates = documents.map(toSeriesDay);
+    await this.series.updateDays(updates, this.settings.baselineWindowDays + 5);
+    const byId = new Map(updates.map((u) => [u.seriesId, u.day]));
+    const all = known.map((s) => {
+      const day = byId.get(s._id);
+      return day ? { ...s, days: { ...s.days, [date]: day } } : s;
     });
-    await this.events.publishDailyTotals(totals);
+    await this.events.publishDailyTotals(documents.map(toDailyTotal));
 
     const asOf = addDays(date, 1);
     const baselines = all.flatMap((s) => {
@@ -52,7 +59,7 @@ export class CloseDayUseCase {
     await this.baselines.write(baselines);
     await this.days.markClosed(date, new Date());
     this.metrics.dayClosed(date, all.length, baselines.length);
-    this.logger.info({ date, series: totals.length, baselines: baselines.length, ms: Date.now() - started }, 'day closed');
+    this.logger.info({ date, series: documents.length, baselines: baselines.length, ms: Date.now() - started }, 'day closed');
   }
 
   private baselineOf(series: SeriesDocument, asOf: string): BaselineDocument | undefined {

@@ -1,5 +1,7 @@
-import type { DailyTotal } from '@costwatch/contracts';
+import { approximate, type DailyTotal } from '@costwatch/contracts';
+import { seriesId } from '../domain/rollup-keys';
 import type { DailyDocument } from '../infra/rollups.repository';
+import type { SeriesDayUpdate } from '../infra/series.repository';
 
 export function toDailyTotal(doc: DailyDocument): DailyTotal {
   return {
@@ -11,5 +13,15 @@ export function toDailyTotal(doc: DailyDocument): DailyTotal {
     currency: doc.currency,
     amount: doc.amount,
     recordCount: doc.recordCount,
+  };
+}
+
+/** A day document as the series history keeps it: hourly floats for statistics, the exact total. */
+export function toSeriesDay(doc: DailyDocument): SeriesDayUpdate {
+  return {
+    seriesId: seriesId(doc),
+    identity: { domainId: doc.domainId, projectId: doc.projectId, serviceId: doc.serviceId, currency: doc.currency, serviceName: doc.serviceName },
+    date: doc.date,
+    day: { hours: doc.hours.map(approximate), hourCounts: doc.hourCounts, total: doc.amount, recordCount: doc.recordCount },
   };
 }

@@ -17,6 +17,15 @@ export const baselineConfigSchema = z.object({
   /** Event-time hours after midnight before a day closes (late records within it still count). */
   DAY_CLOSE_GRACE_HOURS: z.coerce.number().min(0).max(72).default(2),
   BASELINE_WINDOW_DAYS: z.coerce.number().int().min(7).max(90).default(30),
+  /**
+   * Also store every accepted record in MongoDB's billing_records (one more write per record).
+   * Off by default: S3 holds every full record, and each day document holds its records' id,
+   * amount, collectedAt, source and hour.
+   */
+  AGGREGATOR_STORE_RECORDS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type BaselineConfig = z.output<typeof baselineConfigSchema>;

@@ -13,9 +13,11 @@ export interface SeriesDay {
 }
 
 /**
- * billing_series: one small document per series with its recent days (a bounded window).
- * Day closing and the baseline job read this collection whole — a few hundred documents —
- * instead of querying billing_daily by date, which FerretDB cannot serve without a scan.
+ * billing_series: one small document per series with its closed recent days (a bounded
+ * window). Day closing and the baseline job read this collection whole — a few hundred
+ * documents — instead of querying billing_daily by date, which FerretDB cannot serve without
+ * a scan. A series document is created when the series first appears; its days are set when
+ * the day closes (and again if a closed day is restated), not on every batch.
  */
 export interface SeriesDocument extends SeriesIdentity {
   _id: string;
@@ -23,9 +25,11 @@ export interface SeriesDocument extends SeriesIdentity {
   days: Record<string, SeriesDay>;
 }
 
+export type SeriesFields = SeriesIdentity & { serviceName: string };
+
 export interface SeriesDayUpdate {
   seriesId: string;
-  identity: SeriesIdentity & { serviceName: string };
+  identity: SeriesFields;
   date: string;
   day: SeriesDay;
 }
@@ -33,9 +37,22 @@ export interface SeriesDayUpdate {
 @Injectable()
 export class SeriesRepository {
   readonly collection: Collection<SeriesDocument>;
+  /** Series this instance has already recorded; a series document, once written, stays. */
+  private readonly known = new Set<string>();
 
   constructor(@Inject(MONGO_DB) db: Db) {
     this.collection = db.collection<SeriesDocument>('billing_series');
+  }
+
+  /** Records series not seen before, so that day closing knows every series that has a day document. */
+  async ensure(series: ReadonlyMap<string, SeriesFields>): Promise<void> {
+    const fresh = [...series].filter(([id]) => !this.known.has(id));
+    if (fresh.length === 0) return;
+    await this.collection.bulkWrite(
+      fresh.map(([_id, identity]) => ({ updateOne: { filter: { _id }, update: { $setOnInsert: { ...identity, days: {} } }, upsert: true } })),
+      { ordered: false },
+    );
+    for (const [id] of fresh) this.known.add(id);
   }
 
   /** Sets each updated day and drops the day `retainDays` before it, keeping documents bounded. */
