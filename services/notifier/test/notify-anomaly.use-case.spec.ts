@@ -227,9 +227,12 @@ describe('SweepNotificationsUseCase', () => {
 
   it('announces a flapping series once it is stable again', async () => {
     const h = harness();
-    for (const anomaly of [firing(), resolved(), firing(), resolved(), firing(), resolved()]) {
+    for (const state of ['firing', 'resolved', 'firing', 'resolved', 'firing', 'resolved'] as const) {
       h.clock.now += MINUTE;
-      await h.notify.execute(command(anomaly, undefined, new Date(h.clock.now).toISOString()), logger);
+      // Live: each state change happened (in the data) as it is notified.
+      const at = new Date(h.clock.now).toISOString();
+      const window = state === 'firing' ? { start: at, end: new Date(h.clock.now + 60 * MINUTE).toISOString() } : { start: new Date(h.clock.now - 60 * MINUTE).toISOString(), end: at };
+      await h.notify.execute(command(anomalyFixture({ state, window }), undefined, at), logger);
     }
     expect(kinds(h.syslog)).toEqual(['firing', 'resolved', 'firing', 'flapping']);
     h.clock.now += 30 * MINUTE;

@@ -14,8 +14,9 @@ class Stream {
 
   constructor(private readonly p: NotificationPolicy = policy) {}
 
+  /** Live by default: the anomaly's state changed (in event time) at `now`. */
   event(anomaly: Anomaly, now: number, eventId = `e${++this.seq}`, occurredAt = now): Decision {
-    const decision = decideOnEvent(this.memory, { eventId, occurredAt, anomaly }, now, this.p);
+    const decision = decideOnEvent(this.memory, { eventId, occurredAt, anomaly: liveAt(anomaly, now) }, now, this.p);
     this.memory = decision.memory;
     return decision;
   }
@@ -25,6 +26,13 @@ class Stream {
     if (decision) this.memory = decision.memory;
     return decision;
   }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+/** The anomaly as the detector reports it live at `at`: firing from `at`, or resolved at `at`. */
+function liveAt(anomaly: Anomaly, at: number): Anomaly {
+  if (anomaly.window.start !== anomalyFixture().window.start) return anomaly;
+  return { ...anomaly, window: anomaly.state === 'firing' ? { start: iso(at), end: iso(at + 60 * MINUTE) } : { start: iso(at - 60 * MINUTE), end: iso(at) } };
 }
 
 const outcome = (d: Decision | undefined) => (d === undefined ? 'nothing' : d.outcome === 'notify' ? d.kind : `suppressed:${d.reason}`);
@@ -104,6 +112,28 @@ describe('decideOnEvent', () => {
     expect(stable).toMatchObject({ outcome: 'notify', kind: 'firing', flapEnded: true });
     expect(s.memory.flapping).toBe(false);
     expect(outcome(s.event(firing(), lastChange + 61 * MINUTE))).toBe('suppressed:duplicate');
+  });
+
+  it('judges flapping in event time: history delivered within minutes is not flapping, flips within the window in the data are', () => {
+    const HOUR = 60 * MINUTE;
+    // A backfill: four state changes a day apart in the data, delivered a minute apart.
+    const backfill = new Stream();
+    const daily = [0, 1, 2, 3].map((day) => {
+      const start = T0 - 30 * 24 * HOUR + day * 24 * HOUR;
+      return day % 2 === 0 ? firing({ window: { start: iso(start), end: iso(start + HOUR) } }) : resolved({ window: { start: iso(start - 2 * HOUR), end: iso(start) } });
+    });
+    expect(daily.map((a, i) => outcome(backfill.event(a, T0 + i * MINUTE)))).toEqual(['firing', 'resolved', 'firing', 'resolved']);
+    expect(backfill.memory.flapping).toBe(false);
+
+    // The same four changes ten minutes apart in the data, delivered hours apart: flapping.
+    const history = new Stream();
+    const flips = [0, 1, 2, 3].map((i) => {
+      const at = T0 - 30 * 24 * HOUR + i * 10 * MINUTE;
+      return i % 2 === 0 ? firing({ window: { start: iso(at), end: iso(at + HOUR) } }) : resolved({ window: { start: iso(at - HOUR), end: iso(at) } });
+    });
+    expect(flips.map((a, i) => outcome(history.event(a, T0 + i * 2 * HOUR)))).toEqual(['firing', 'resolved', 'firing', 'flapping']);
+    // Old history: by the notifier's clock the window is long over, so the next sweep settles it.
+    expect(history.tick(resolved(), T0 + 7 * HOUR)).toMatchObject({ outcome: 'notify', kind: 'resolved', flapEnded: true });
   });
 
   it('silences suppress firing notices and leave nothing to resolve', () => {

@@ -13,7 +13,10 @@ export interface SeriesMemory {
   lastEventId?: string;
   /** `occurredAt` (epoch ms) of the last event applied; older events are stale. */
   lastEventAt?: number;
-  /** Instants (notifier clock, epoch ms) of recent state changes, oldest first. */
+  /**
+   * Event-time instants (epoch ms, see `stateChangedAt`) of recent state changes, oldest
+   * first: flapping is about how the series behaves, not how fast its history arrives.
+   */
   changes: number[];
   flapping: boolean;
   lastNotice?: LastNotice;
@@ -68,10 +71,22 @@ function flapEnd(state: AnomalyState | undefined, anomaly: Anomaly, memory: Seri
 }
 
 /**
+ * When, in the series' own time, an anomaly's state changed: a firing anomaly started with
+ * its window, a resolved one ended with it. Live, this trails the wall clock by the
+ * collection delay; in a backfill or replay it is the period's time, so weeks of history
+ * delivered in minutes do not look like a series flipping every few seconds.
+ */
+export function stateChangedAt(anomaly: Anomaly): number {
+  return Date.parse(anomaly.state === 'firing' ? anomaly.window.start : anomaly.window.end);
+}
+
+/**
  * Decides what one anomaly event means for the receivers, in order: replays and stale
- * events are duplicates; then flap detection; then dedup within the repeat interval
- * (re-notifying on escalation); then silences. Quiet hours are not decided here: they only
- * delay the paging channels (see planDelivery), they do not change what happened.
+ * events are duplicates; then flap detection (in event time: `stateChangedAt`); then dedup
+ * within the repeat interval (re-notifying on escalation); then silences. The repeat
+ * interval, silences and quiet hours are about the receivers, so they use the notifier's
+ * clock (`now`). Quiet hours are not decided here: they only delay the paging channels (see
+ * planDelivery), they do not change what happened.
  */
 export function decideOnEvent(memory: SeriesMemory, incoming: IncomingAnomaly, now: number, policy: NotificationPolicy): Decision {
   const { anomaly } = incoming;
@@ -81,8 +96,9 @@ export function decideOnEvent(memory: SeriesMemory, incoming: IncomingAnomaly, n
   }
 
   const isChange = memory.state === undefined ? anomaly.state === 'firing' : memory.state !== anomaly.state;
-  const changes = isChange ? recordChange(memory.changes, now, policy.flap) : recentChanges(memory.changes, now, policy.flap);
-  const flap = assessFlapping(memory.flapping, changes, now, policy.flap);
+  const at = stateChangedAt(anomaly);
+  const changes = isChange ? recordChange(memory.changes, at, policy.flap) : recentChanges(memory.changes, at, policy.flap);
+  const flap = assessFlapping(memory.flapping, changes, at, policy.flap);
   const next: SeriesMemory = {
     ...memory,
     state: anomaly.state,
@@ -110,7 +126,9 @@ export function decideOnEvent(memory: SeriesMemory, incoming: IncomingAnomaly, n
 /**
  * The periodic check of a flapping series: once it has gone a whole flap window without a
  * state change it is stable again, and its current state is announced once. Undefined when
- * nothing changes.
+ * nothing changes. `now` is the notifier's clock, compared with event-time changes: live,
+ * the window is measured from when the change happened in the data; after a backfill, a
+ * series that flapped in old history is settled at the next sweep.
  */
 export function decideOnTick(memory: SeriesMemory, anomaly: Anomaly, now: number, policy: NotificationPolicy): Decision | undefined {
   if (!memory.flapping) return undefined;
