@@ -93,6 +93,16 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs:
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Snapshots the detector has judged (every verdict but "stale"), from its /metrics. */
+async function judgedSnapshots(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let judged = 0;
+  for (const match of text.matchAll(/^costwatch_snapshots_judged_total\{[^}]*verdict="([^"]+)"[^}]*\} (\S+)$/gm)) {
+    if (match[1] !== 'stale') judged += Number(match[2]);
+  }
+  return judged;
+}
+
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
 async function main(): Promise<void> {
@@ -166,12 +176,7 @@ async function main(): Promise<void> {
     // Warm-up: day 0 and hours 0–1 of day 1, as fast as the pipeline takes them.
     const warmStarted = Date.now();
     for (let hour = 0; hour < 26; hour += 1) await send(hourRecords(hour, new Set()));
-    const snapshots = mongo.db(dbName).collection('detector_series_state');
-    await waitUntil(
-      'the detector to judge the warm-up',
-      async () => (await snapshots.countDocuments({ latestHourMs: START_MS + 25 * HOUR_MS })) >= options.series,
-      600_000,
-    );
+    await waitUntil('the detector to judge the warm-up', async () => (await judgedSnapshots(ports.detector)) >= 26 * options.series, 600_000);
     process.stdout.write(`warm-up: ${26 * options.series} records in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s\n`);
 
     // Measured: `hours` hours at `rate` records/s, paced per 500-record chunk.

@@ -31,7 +31,17 @@ export interface BatchItem<T> {
  * batch fails past its retries, each event is retried alone so only the poison goes to
  * the DLQ; a batch handler must therefore be idempotent, as every handler here is.
  */
-export type BatchHandler<T> = (items: Array<BatchItem<T>>) => Promise<void>;
+export type BatchHandler<T> = (items: Array<BatchItem<T>>) => Promise<void | DeferredCommit>;
+
+/**
+ * Returned by a batch handler that keeps its effects in memory for a while (write-behind):
+ * the batch's offsets are committed only once `durable` resolves, so a crash before that
+ * redelivers the batch. If `durable` rejects, they are never committed by this member.
+ * Needs `deferCommit: true` on the consumer.
+ */
+export interface DeferredCommit {
+  durable: Promise<void>;
+}
 
 interface CommonConsumerOptions<S extends z.ZodTypeAny> {
   groupId: string;
@@ -47,7 +57,16 @@ interface CommonConsumerOptions<S extends z.ZodTypeAny> {
 }
 
 export type ConsumerOptions<S extends z.ZodTypeAny> = CommonConsumerOptions<S> &
-  ({ handle: EventHandler<z.output<S>>; handleBatch?: never } | { handleBatch: BatchHandler<z.output<S>>; handle?: never; maxBatchSize?: number });
+  (
+    | { handle: EventHandler<z.output<S>>; handleBatch?: never }
+    | {
+        handleBatch: BatchHandler<z.output<S>>;
+        handle?: never;
+        maxBatchSize?: number;
+        /** Commit each batch when the handler's `DeferredCommit` resolves, not when it returns. */
+        deferCommit?: boolean;
+      }
+  );
 
 /**
  * A typed consumer: decodes and validates each message against its contract, hands it to
@@ -62,6 +81,11 @@ export class EventConsumer<S extends z.ZodTypeAny> {
   private readonly lagMonitor: ConsumerLagMonitor | undefined;
   private joined = false;
   private stopping = false;
+  /** Deferred commits per partition, chained so a partition's offset never moves back. */
+  private readonly commits = new Map<number, Promise<void>>();
+  /** Group generation as this member sees it (bumped on every join), and per partition the one whose commits failed. */
+  private generation = 0;
+  private readonly failedGeneration = new Map<number, number>();
 
   constructor(
     kafka: Kafka,
@@ -75,6 +99,7 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      this.generation += 1;
       options.onGroupJoin?.(payload.memberAssignment[options.topic] ?? []);
     });
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
@@ -109,6 +134,7 @@ export class EventConsumer<S extends z.ZodTypeAny> {
       await this.consumer.run({
         partitionsConsumedConcurrently: concurrency,
         eachBatchAutoResolve: false,
+        autoCommit: !this.deferCommit,
         eachBatch: (payload) => this.onBatch(payload, handleBatch, maxBatchSize),
       });
     } else {
@@ -116,8 +142,14 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     }
   }
 
+  private get deferCommit(): boolean {
+    return 'deferCommit' in this.options && this.options.deferCommit === true;
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    // Deferred commits whose state is already durable still go out before leaving the group.
+    await Promise.allSettled([...this.commits.values()]);
     await this.consumer.disconnect();
     await this.lagMonitor?.stop();
   }
@@ -140,10 +172,14 @@ export class EventConsumer<S extends z.ZodTypeAny> {
           await this.deadLetter(topic, partition, message, 'invalid', decoded.reason, 1);
         }
       }
-      if (items.length > 0) await this.handleBatchWithRetries(topic, partition, items, handleBatch, heartbeat);
+      const durable = items.length > 0 ? await this.handleBatchWithRetries(topic, partition, items, handleBatch, heartbeat) : [];
       const last = chunk[chunk.length - 1];
       if (last) resolveOffset(last.offset);
-      await commitOffsetsIfNecessary();
+      if (this.deferCommit) {
+        if (last) this.commitWhenDurable(topic, partition, last.offset, durable);
+      } else {
+        await commitOffsetsIfNecessary();
+      }
       await heartbeat();
       this.metrics?.consumed.inc({ topic, group }, chunk.length);
       // The fetch's high watermark gives the lag between two broker polls, at no cost.
@@ -152,18 +188,43 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     }
   }
 
+  /** Commits up to `offset` once every promise in `durable` has resolved (and the partition's earlier commits). */
+  private commitWhenDurable(topic: string, partition: number, offset: string, durable: ReadonlyArray<Promise<void>>): void {
+    const generation = this.generation;
+    const previous = this.commits.get(partition) ?? Promise.resolve();
+    const next = previous
+      .then(() => Promise.all(durable))
+      .then(async () => {
+        // After a failure, no later offset of this partition is committed until the member
+        // rejoins (and fetches again from the last committed offset): it would skip records.
+        if (this.failedGeneration.get(partition) === generation) return;
+        await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+      })
+      .catch((error: unknown) => {
+        // Not durable (state dropped on a rebalance) or the commit itself failed (the group
+        // moved on): the records are redelivered, which the handler must tolerate anyway.
+        this.failedGeneration.set(partition, generation);
+        this.logger.warn({ err: error, partition, offset }, 'deferred commit skipped; the batch will be redelivered');
+      });
+    this.commits.set(partition, next);
+    void next.then(() => {
+      if (this.commits.get(partition) === next) this.commits.delete(partition);
+    });
+  }
+
+  /** Handles the batch; returns the durability promises of handlers that defer their commit. */
   private async handleBatchWithRetries(
     topic: string,
     partition: number,
     items: Array<BatchItem<z.output<S>> & { message: KafkaMessage }>,
     handleBatch: BatchHandler<z.output<S>>,
     heartbeat: () => Promise<void>,
-  ): Promise<void> {
+  ): Promise<Array<Promise<void>>> {
     const group = this.options.groupId;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await handleBatch(items.map(({ event, context }) => ({ event, context: { ...context, attempt } })));
-        return;
+        const result = await handleBatch(items.map(({ event, context }) => ({ event, context: { ...context, attempt } })));
+        return result ? [result.durable] : [];
       } catch (error) {
         this.metrics?.handlerErrors.inc({ topic, group, kind: error instanceof NonRetriableError ? 'non_retriable' : 'retriable' });
         if (error instanceof NonRetriableError || attempt >= this.policy.maxAttempts) break;
@@ -176,9 +237,14 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     }
     // The batch keeps failing: isolate the culprit by handling each event alone.
     this.logger.warn({ partition, size: items.length }, 'batch failed past its retries; handling events one by one');
+    const durable: Array<Promise<void>> = [];
     for (const { event, message } of items) {
-      await this.handleWithRetries(topic, partition, message, event, heartbeat, (e, context) => handleBatch([{ event: e, context }]));
+      await this.handleWithRetries(topic, partition, message, event, heartbeat, async (e, context) => {
+        const result = await handleBatch([{ event: e, context }]);
+        if (result) durable.push(result.durable);
+      });
     }
+    return durable;
   }
 
   private contextFor(topic: string, partition: number, message: KafkaMessage, attempt: number): MessageContext {

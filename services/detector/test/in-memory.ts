@@ -22,6 +22,8 @@ export class InMemoryBaselines implements BaselineSource {
 
 export class InMemoryStates implements SeriesStateStore {
   readonly docs = new Map<string, SeriesState>();
+  /** How many series states were written, over all saves. */
+  writes = 0;
   load(ids: readonly string[]): Promise<Map<string, SeriesState>> {
     const found = ids.flatMap((id) => {
       const doc = this.docs.get(id);
@@ -34,6 +36,7 @@ export class InMemoryStates implements SeriesStateStore {
   }
   save(states: readonly SeriesState[]): Promise<void> {
     for (const s of states) this.docs.set(s._id, structuredClone(s));
+    this.writes += states.length;
     return Promise.resolve();
   }
 }

@@ -1,8 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { DeferredCommit } from '@costwatch/kafka';
+import { ROOT_LOGGER } from '@costwatch/observability';
 import { approximate, type BillingRecord, type HourlySnapshot } from '@costwatch/contracts';
 import { rollupDay } from '../domain/day-rollup';
 import { dayKey, periodSlot, seriesId } from '../domain/rollup-keys';
 import { DayClock, type BacklogProbe } from './day-clock';
+import { DayWriteBehind } from './day-write-behind';
 import type { DaysRepository } from '../infra/days.repository';
 import { RecordsRepository } from '../infra/records.repository';
 import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
@@ -34,6 +38,7 @@ export class AggregateRecordsUseCase {
   private readonly clock = new DayClock();
   private readonly cache = new Map<string, DailyDocument>();
   private closing: Promise<void> = Promise.resolve();
+  private readonly writeBehind: DayWriteBehind;
 
   constructor(
     private readonly records: RecordsRepository,
@@ -44,25 +49,51 @@ export class AggregateRecordsUseCase {
     @Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings,
     private readonly closeDay: CloseDayUseCase,
     private readonly metrics: BaselineMetrics,
-  ) {}
+    @Optional() @Inject(ROOT_LOGGER) logger?: Logger,
+  ) {
+    this.writeBehind = new DayWriteBehind((docs) => this.rollups.writeDaily(docs), { intervalMs: settings.writeBehindMs, maxDirty: settings.writeBehindMaxDocuments }, (error, attempt) =>
+      logger?.warn({ err: error, attempt }, 'writing day documents failed; retrying'),
+    );
+  }
 
-  async execute(batch: readonly IncomingRecord[]): Promise<void> {
+  /**
+   * Aggregates a batch. With write-behind on (`writeBehindMs` > 0) the day documents are
+   * written later and the result says when: the batch's offsets are committed then.
+   */
+  async execute(batch: readonly IncomingRecord[]): Promise<DeferredCommit | undefined> {
     try {
-      await this.aggregate(batch);
+      const written = await this.aggregate(batch);
+      if (this.settings.writeBehindMs > 0) return written;
+      await written.durable;
+      return undefined;
     } catch (error) {
       // After a failed write the cache may be ahead of the database: start over from it.
       this.cache.clear();
+      this.writeBehind.drop();
       throw error;
     }
   }
 
-  /** Partition ownership changed: forget cached state and per-partition progress (see DayClock). */
+  /**
+   * At shutdown, before the last commits: writes every day document still in memory, or
+   * gives up after `timeoutMs` (what is not written is redelivered after the restart).
+   */
+  async close(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const outcome = await Promise.race([this.writeBehind.flush().then(() => 'written' as const), deadline]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.writeBehind.drop();
+  }
+
+  /** Partition ownership changed: forget cached and unwritten state and per-partition progress (see DayClock). */
   rejoined(owned: readonly number[], probe: BacklogProbe): void {
     this.cache.clear();
+    this.writeBehind.drop();
     this.clock.rejoined(owned, probe);
   }
 
-  private async aggregate(batch: readonly IncomingRecord[]): Promise<void> {
+  private async aggregate(batch: readonly IncomingRecord[]): Promise<DeferredCommit> {
     const byDay = new Map<string, BillingRecord[]>();
     for (const { record } of batch) {
       const key = dayKey(periodSlot(record.periodStart).date, record);
@@ -92,13 +123,15 @@ export class AggregateRecordsUseCase {
     await Promise.all([this.days.touch(dates), this.series.ensure(new Map(daily.map((doc) => [seriesId(doc), seriesFields(doc)])))]);
     // Independent writes go out together; the day documents still come last.
     await Promise.all([this.settings.storeRecords ? this.records.replace(accepted) : undefined, this.events.publishSnapshots(snapshots)]);
-    await this.rollups.writeDaily(daily);
+    const durable = this.writeBehind.add(daily);
+    if (this.settings.writeBehindMs === 0) await this.writeBehind.flush();
     this.metrics.aggregated.inc({ outcome: 'accepted' }, accepted.length);
     this.metrics.aggregated.inc({ outcome: 'unchanged' }, batch.length - accepted.length);
     for (const doc of daily) this.remember(doc);
 
     for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodStart));
     await this.closeDays(daily);
+    return { durable };
   }
 
   /**
@@ -110,9 +143,10 @@ export class AggregateRecordsUseCase {
   private closeDays(written: readonly DailyDocument[]): Promise<void> {
     this.closing = this.closing.catch(() => undefined).then(async () => {
       await this.restateClosedDays(written);
-      for (const day of await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
-        await this.closeDay.execute(day);
-      }
+      const closable = await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs);
+      // Closing reads the day documents from MongoDB: write what is still in memory first.
+      if (closable.length > 0) await this.writeBehind.flush();
+      for (const day of closable) await this.closeDay.execute(day);
     });
     return this.closing;
   }
@@ -121,7 +155,7 @@ export class AggregateRecordsUseCase {
     const result = new Map<string, DailyDocument>();
     const missing: string[] = [];
     for (const key of keys) {
-      const cached = this.cache.get(key);
+      const cached = this.writeBehind.get(key) ?? this.cache.get(key);
       if (cached) result.set(key, cached);
       else missing.push(key);
     }

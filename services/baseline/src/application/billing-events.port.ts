@@ -16,4 +16,8 @@ export interface BaselineSettings {
   baselineWindowDays: number;
   /** Also keep every accepted record in billing_records (S3 always has them). */
   storeRecords: boolean;
+  /** Day documents stay in memory up to this long before they are written (0: written with each batch). */
+  writeBehindMs: number;
+  /** Unwritten day documents that force a write sooner. */
+  writeBehindMaxDocuments: number;
 }

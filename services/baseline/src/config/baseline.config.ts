@@ -22,6 +22,14 @@ export const baselineConfigSchema = z.object({
    * Off by default: S3 holds every full record, and each day document holds its records' id,
    * amount, collectedAt, source and hour.
    */
+  /**
+   * How long the aggregator keeps changed day documents in memory before writing them (each
+   * once, however often it changed); a batch's offsets are committed after the write, so a
+   * crash redelivers what was not written. 0 writes them with every batch.
+   */
+  AGGREGATOR_WRITE_BEHIND_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** Unwritten day documents that force a write before AGGREGATOR_WRITE_BEHIND_MS is up (bounds memory). */
+  AGGREGATOR_WRITE_BEHIND_MAX_DOCUMENTS: z.coerce.number().int().min(1).max(200_000).default(20_000),
   AGGREGATOR_STORE_RECORDS: z
     .enum(['true', 'false'])
     .default('false')

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { billingRecordEventSchema, type TopicNames } from '@costwatch/contracts';
@@ -11,6 +11,8 @@ import { CONSUMER_SETTINGS, type ConsumerSettings } from './consumer-settings';
 
 type RecordItem = BatchItem<(typeof billingRecordEventSchema)['_zod']['output']>;
 
+const SHUTDOWN_WRITE_TIMEOUT_MS = 10_000;
+
 const toIncoming = (items: RecordItem[]) => items.map(({ event, context }) => ({ record: event.payload, partition: context.partition }));
 
 /**
@@ -19,7 +21,7 @@ const toIncoming = (items: RecordItem[]) => items.map(({ event, context }) => ({
  * never holds back detection and each keeps its own committed offsets.
  */
 @Injectable()
-export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly consumers: Array<EventConsumer<typeof billingRecordEventSchema>>;
   private readonly abort = new AbortController();
 
@@ -27,7 +29,7 @@ export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationSh
     kafka: Kafka,
     publisher: EventPublisher,
     metrics: KafkaMetrics,
-    aggregate: AggregateRecordsUseCase,
+    private readonly aggregate: AggregateRecordsUseCase,
     archive: ArchiveRecordsUseCase,
     readiness: Readiness,
     @Inject(CONSUMER_SETTINGS) settings: ConsumerSettings,
@@ -45,7 +47,7 @@ export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationSh
     this.consumers = [
       new EventConsumer(
         kafka,
-        { ...common, groupId: settings.aggregatorGroup, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
+        { ...common, groupId: settings.aggregatorGroup, deferCommit: true, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
         publisher,
         logger,
         metrics,
@@ -78,8 +80,11 @@ export class RecordsConsumers implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the MongoDB client and the Kafka clients close (their hooks run on shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.abort.abort();
+    // Day documents still in memory are written, so their batches' commits go out before leaving.
+    await this.aggregate.close(SHUTDOWN_WRITE_TIMEOUT_MS);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 }

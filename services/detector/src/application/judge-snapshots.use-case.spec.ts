@@ -57,6 +57,24 @@ describe('JudgeSnapshotsUseCase', () => {
     expect(await t.registry.getSingleMetricAsString('costwatch_snapshots_judged_total')).toContain('verdict="stale"} 8');
   });
 
+  it('normal hours of a quiet series write no state; a restart judges them again to the same effect', async () => {
+    const t = detectorUnderTest();
+    t.baselines.baselines.set(`${DAY}|${SERIES}`, flatBaseline(DAY));
+    const quiet = [0, 1, 2, 3, 4, 5].map((h) => snapshot(DAY, h, '10'));
+    await t.useCase.execute(incoming(...quiet));
+    expect(t.states.writes).toBe(0);
+    // A spike is state a restart needs: written. Its resolution too.
+    await t.useCase.execute(incoming(snapshot(DAY, 6, '40')));
+    expect(t.states.writes).toBe(1);
+    await t.useCase.execute(incoming(snapshot(DAY, 7, '10'), snapshot(DAY, 8, '10')));
+    expect(t.events.published.map((n) => n.anomaly.state)).toEqual(['firing', 'resolved']);
+    expect(t.states.writes).toBe(2);
+    // Redelivered after a restart: the unsaved normal hours are judged again, nothing new comes out.
+    await t.restart().execute(incoming(...quiet, snapshot(DAY, 6, '40'), snapshot(DAY, 7, '10'), snapshot(DAY, 8, '10')));
+    expect(t.events.published.map((n) => n.anomaly.state)).toEqual(['firing', 'resolved']);
+    expect(t.anomalies.docs.size).toBe(1);
+  });
+
   it('a restated hour (higher revision) is judged again; an older revision is ignored', async () => {
     const t = detectorUnderTest();
     t.baselines.baselines.set(`${DAY}|${SERIES}`, flatBaseline(DAY));

@@ -57,6 +57,8 @@ function emptyBaseline(asOfMs: number): BaselineStats {
 export class JudgeSnapshotsUseCase {
   private readonly states = new Map<string, SeriesState>();
   private readonly waiting = new Set<string>();
+  /** Series whose stored state lists waiting hours (so it must be saved once they are judged). */
+  private readonly storedWaiting = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private reloadPending = true;
   private openCount = 0;
@@ -94,6 +96,7 @@ export class JudgeSnapshotsUseCase {
   private forget(): void {
     this.states.clear();
     this.waiting.clear();
+    this.storedWaiting.clear();
     this.openCount = 0;
     this.metrics.anomaliesOpen.set(0);
     this.reloadPending = true;
@@ -124,7 +127,10 @@ export class JudgeSnapshotsUseCase {
     if (previous?.open) this.openCount -= 1;
     if (state.open) this.openCount += 1;
     this.states.set(state._id, state);
-    if (state.pending.length > 0) this.waiting.add(state._id);
+    if (state.pending.length > 0) {
+      this.waiting.add(state._id);
+      this.storedWaiting.add(state._id);
+    }
     this.metrics.anomaliesOpen.set(this.openCount);
   }
 
@@ -164,7 +170,13 @@ export class JudgeSnapshotsUseCase {
     return true;
   }
 
-  /** Judges the waiting hours of `ids`; `dirty` series are saved even if nothing could be judged. */
+  /**
+   * Judges the waiting hours of `ids`. A series' state is saved only when it matters after a
+   * restart: its open anomaly changed, hours still wait, or the stored state lists waiting
+   * hours that are now judged. A normal hour of a quiet series changes nothing a restart
+   * needs — redelivered, it is judged again against the same baseline with the same verdict
+   * — so the steady state costs no write per snapshot. `dirty` series took new snapshots.
+   */
   private async judge(ids: readonly string[], dirty: ReadonlySet<string>): Promise<void> {
     if (ids.length === 0) return;
     const lookups = await this.lookupBaselines(ids);
@@ -177,6 +189,7 @@ export class JudgeSnapshotsUseCase {
       if (!state || state.pending.length === 0) continue;
       const hadOpen = state.open !== null;
       const before = state.pending.length;
+      let lifecycleMoved = false;
       state.pending.sort((a, b) => hourStartOf(a.snapshot) - hourStartOf(b.snapshot));
       const remaining: PendingSnapshot[] = [];
       for (const item of state.pending) {
@@ -186,20 +199,27 @@ export class JudgeSnapshotsUseCase {
           remaining.push(item);
           continue;
         }
+        const open = state.open;
         this.judgeOne(id, state, item, lookup, records, notices);
+        if (state.open !== open) lifecycleMoved = true;
         this.metrics.detectionLag.observe(Math.max(0, now - item.occurredAtMs) / 1000);
       }
       state.pending = remaining;
       if (remaining.length > 0) this.waiting.add(id);
       else this.waiting.delete(id);
       if (hadOpen !== (state.open !== null)) this.openCount += state.open ? 1 : -1;
-      if (remaining.length !== before || dirty.has(id)) changed.push(state);
+      const waitingChanged = remaining.length !== before || dirty.has(id);
+      if (lifecycleMoved || (waitingChanged && (remaining.length > 0 || this.storedWaiting.has(id)))) changed.push(state);
     }
     this.metrics.anomaliesOpen.set(this.openCount);
     this.metrics.pendingSnapshots.set([...this.waiting].reduce((n, id) => n + (this.states.get(id)?.pending.length ?? 0), 0));
     await this.anomalies.save(records);
     await this.events.publish(notices);
     await this.store.save(changed);
+    for (const state of changed) {
+      if (state.pending.length > 0) this.storedWaiting.add(state._id);
+      else this.storedWaiting.delete(state._id);
+    }
     for (const notice of notices) {
       this.logger.info(
         { anomalyId: notice.anomaly.anomalyId, state: notice.anomaly.state, series: notice.key, severity: notice.anomaly.severity, window: notice.anomaly.window, rule: notice.anomaly.rule },
