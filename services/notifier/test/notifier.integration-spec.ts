@@ -100,7 +100,7 @@ describe('notifier against real Kafka, FerretDB, Alertmanager and rsyslog', () =
     SYSLOG_PORT: String(endpoints.syslog.port),
     SYSLOG_PROTOCOL: 'tcp',
     NOTIFY_DELIVERY_TIMEOUT: '2s',
-    NOTIFY_FLAP_WINDOW: '1h',
+    NOTIFY_FLAP_WINDOW: '6h',
     NOTIFY_FLAP_THRESHOLD: '4',
   });
 
