@@ -3,8 +3,8 @@
  * next to the raw ceiling measured in the same run on the same servers:
  *   - plain kafkajs: produce the same records as JSON and consume them back (one group);
  *   - plain driver: bulk upserts (replaceOne by _id) of the same rows.
- * Run: npm run build && node dist/bench/ingest/ingest.bench.js [days]
- * (AGGREGATOR_STORE_RECORDS=true also measures the optional billing_records copy).
+ * Run: npm run build && node dist/bench/ingest/ingest.bench.js [days] [--store-records]
+ * (`--store-records` also measures the optional billing_records copy).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,7 +29,9 @@ const mongoUrl = endpoint('MONGO_URL');
 const run = randomBytes(3).toString('hex');
 const logger = pino({ level: 'silent' });
 
-const days = Number(process.argv[2] ?? 20);
+const args = process.argv.slice(2);
+const storeRecords = args.includes('--store-records');
+const days = Number(args.find((a) => !a.startsWith('--')) ?? 20);
 const billing = new SyntheticBilling({ seed: 7, days, domains: 5, projectsPerDomain: 5, servicesPerProject: 8, anomalies: 10, warmupDays: Math.min(7, days - 2) });
 const records: BillingRecord[] = [...billing.hours()].flatMap((h) => h.records);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
@@ -89,8 +91,7 @@ async function pipeline(): Promise<{ ms: number; rssMb: number }> {
   const service = spawn(process.execPath, [resolve(__dirname, '../../services/baseline/src/main.js')], {
     env: {
       PATH: process.env['PATH'] ?? '',
-      // The optional per-record copy in billing_records: `AGGREGATOR_STORE_RECORDS=true npm run bench:ingest`.
-      AGGREGATOR_STORE_RECORDS: process.env['AGGREGATOR_STORE_RECORDS'] ?? 'false',
+      AGGREGATOR_STORE_RECORDS: String(storeRecords),
       HTTP_PORT: '18399',
       LOG_LEVEL: 'warn',
       KAFKA_TOPIC_PREFIX: prefix,
@@ -151,7 +152,7 @@ async function processRssMb(pid: number | undefined): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  console.log(`records: ${records.length} (${days} days × ${billing.series.length} series); billing_records ${process.env['AGGREGATOR_STORE_RECORDS'] === 'true' ? 'on' : 'off'}`);
+  console.log(`records: ${records.length} (${days} days × ${billing.series.length} series); billing_records ${storeRecords ? 'on' : 'off'}`);
   const kafkaMs = await rawKafka();
   console.log(`raw kafkajs produce+consume : ${rate(records.length, kafkaMs)} records/s (${kafkaMs} ms)`);
   const mongoMs = await rawMongo();

@@ -10,11 +10,11 @@ import { DayWriteBehind } from './day-write-behind';
 import type { DaysRepository } from '../infra/days.repository';
 import { RecordsRepository } from '../infra/records.repository';
 import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
-import { SeriesRepository, type SeriesFields } from '../infra/series.repository';
+import { SeriesRepository } from '../infra/series.repository';
 import { BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 import { CloseDayUseCase } from './close-day.use-case';
-import { toDailyTotal, toSeriesDay } from './daily-total';
+import { seriesFields, toDailyTotal, toSeriesDay } from './daily-total';
 
 export interface IncomingRecord {
   record: BillingRecord;
@@ -63,9 +63,8 @@ export class AggregateRecordsUseCase {
   async execute(batch: readonly IncomingRecord[]): Promise<DeferredCommit | undefined> {
     try {
       const written = await this.aggregate(batch);
-      if (this.settings.writeBehindMs > 0) return written;
-      await written.durable;
-      return undefined;
+      // Without write-behind the documents were written within the batch.
+      return this.settings.writeBehindMs > 0 ? written : undefined;
     } catch (error) {
       // After a failed write the cache may be ahead of the database: start over from it.
       this.cache.clear();
@@ -230,4 +229,3 @@ function changedHours(before: DailyDocument | undefined, next: DailyDocument): n
   return hours;
 }
 
-const seriesFields = (doc: DailyDocument): SeriesFields => ({ domainId: doc.domainId, projectId: doc.projectId, serviceId: doc.serviceId, currency: doc.currency, serviceName: doc.serviceName });

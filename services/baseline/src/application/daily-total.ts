@@ -1,7 +1,7 @@
 import { approximate, type DailyTotal } from '@costwatch/contracts';
 import { seriesId } from '../domain/rollup-keys';
 import type { DailyDocument } from '../infra/rollups.repository';
-import type { SeriesDayUpdate } from '../infra/series.repository';
+import type { SeriesDayUpdate, SeriesFields } from '../infra/series.repository';
 
 export function toDailyTotal(doc: DailyDocument): DailyTotal {
   return {
@@ -20,8 +20,10 @@ export function toDailyTotal(doc: DailyDocument): DailyTotal {
 export function toSeriesDay(doc: DailyDocument): SeriesDayUpdate {
   return {
     seriesId: seriesId(doc),
-    identity: { domainId: doc.domainId, projectId: doc.projectId, serviceId: doc.serviceId, currency: doc.currency, serviceName: doc.serviceName },
+    identity: seriesFields(doc),
     date: doc.date,
     day: { hours: doc.hours.map(approximate), hourCounts: doc.hourCounts, total: doc.amount, recordCount: doc.recordCount },
   };
 }
+
+export const seriesFields = (doc: DailyDocument): SeriesFields => ({ domainId: doc.domainId, projectId: doc.projectId, serviceId: doc.serviceId, currency: doc.currency, serviceName: doc.serviceName });

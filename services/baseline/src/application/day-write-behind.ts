@@ -54,10 +54,6 @@ export class DayWriteBehind {
     return this.dirty.get(id) ?? this.inflight.get(id);
   }
 
-  get pending(): number {
-    return this.dirty.size;
-  }
-
   /** Queues the documents; the promise resolves once they are written. */
   add(documents: readonly DailyDocument[]): Promise<void> {
     for (const doc of documents) this.dirty.set(doc._id, doc);
