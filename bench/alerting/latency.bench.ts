@@ -2,7 +2,7 @@
  * Record-published → Alertmanager-POST latency through the running pipeline (not a test:
  * figures vary by machine).
  *
- *   npm run build && node dist/bench/alerting/latency.bench.js [--series 5000] [--rate 5000] [--hours 20] [--spikes 10]
+ *   npm run build && node dist/bench/alerting/latency.bench.js [--series 5000] [--rate 5000] [--hours 20] [--spikes 10] [--profile 1]
  *
  * Starts baseline, detector and notifier as processes on the local stack (tools/infra) with
  * a fresh topic prefix and database. Warm-up (not measured): one day of history for every
@@ -11,7 +11,9 @@
  * records/s, each hour with `--spikes` series at 8× their level. The notifier sends every
  * alert to the real Alertmanager and to a local node:http recorder (an extra
  * ALERTMANAGER_URL); the latency of a spike is the recorder's arrival time of its firing
- * alert minus the moment its hour's records were handed to the Kafka producer.
+ * alert minus the moment its hour's records were handed to the Kafka producer. It also
+ * prints each process's share of a core (services, local servers, itself) in both phases;
+ * `--profile 1` writes the services' V8 CPU profiles to `bench-profiles/<run>/<service>/`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -22,20 +24,22 @@ import { MongoClient } from 'mongodb';
 import { BILLING_RECORD_EVENT, billingRecordEventSchema, billingRecordId, canonicalAmount, createEnvelope, seriesKey, topicNames, type BillingRecord } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
 import { infraEndpoints } from '../infra-endpoints';
+import { ProcessCpu, formatCpu, infraPids } from '../process-cpu';
 
 interface Options {
   series: number;
   rate: number;
   hours: number;
   spikes: number;
+  profile: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { series: 5_000, rate: 5_000, hours: 20, spikes: 10 };
+  const options: Options = { series: 5_000, rate: 5_000, hours: 20, spikes: 10, profile: 0 };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]?.replace(/^--/, '') as keyof Options;
     const value = Number(argv[i + 1]);
-    if (!(key in options) || !Number.isFinite(value) || value <= 0) throw new Error(`usage: --series N --rate N --hours N --spikes N (bad "${argv[i]} ${argv[i + 1]}")`);
+    if (!(key in options) || !Number.isFinite(value) || value < 0 || (value === 0 && key !== 'profile')) throw new Error(`usage: --series N --rate N --hours N --spikes N --profile 0|1 (bad "${argv[i]} ${argv[i + 1]}")`);
     options[key] = value;
   }
   if (options.hours > 21) throw new Error('--hours is at most 21 (the measured hours stay within one day)');
@@ -79,8 +83,9 @@ function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Ma
   );
 }
 
-function startService(name: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [resolve(root, `dist/services/${name}/src/main.js`)], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+function startService(name: string, env: Record<string, string>, profileDir: string | undefined): ChildProcess {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`] : [];
+  const child = spawn(process.execPath, [...profile, resolve(root, `dist/services/${name}/src/main.js`)], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 
@@ -114,6 +119,7 @@ async function main(): Promise<void> {
   const dbName = run.replace(/-/g, '_');
   const domainId = run;
   const recorder = await startRecorder();
+  const profileDir = options.profile ? resolve(root, 'bench-profiles', run) : undefined;
 
   const kafka = createKafka({ brokers: (stack['KAFKA_BROKERS'] ?? '').split(','), clientId: 'latency-bench', logger: pino({ level: 'silent' }) });
   await ensureTopics(kafka, [
@@ -139,8 +145,8 @@ async function main(): Promise<void> {
       AGGREGATOR_GROUP_ID: `${run}-aggregator`,
       ARCHIVER_GROUP_ID: `${run}-archiver`,
       DAY_CLOSE_GRACE_HOURS: '0',
-    }),
-    startService('detector', { ...common, HTTP_PORT: String(ports.detector), DETECTOR_GROUP_ID: `${run}-detector`, DETECTION_FIRST_SEEN_MIN: 'off', DETECTION_PENDING_RECHECK_MS: '100' }),
+    }, profileDir),
+    startService('detector', { ...common, HTTP_PORT: String(ports.detector), DETECTOR_GROUP_ID: `${run}-detector`, DETECTION_FIRST_SEEN_MIN: 'off', DETECTION_PENDING_RECHECK_MS: '100' }, profileDir),
     startService('notifier', {
       ...common,
       HTTP_PORT: String(ports.notifier),
@@ -149,7 +155,7 @@ async function main(): Promise<void> {
       SYSLOG_HOST: stack['SYSLOG_HOST'] ?? '127.0.0.1',
       SYSLOG_PORT: stack['SYSLOG_PORT'] ?? '514',
       SYSLOG_PROTOCOL: 'udp',
-    }),
+    }, profileDir),
   ];
   const mongo = new MongoClient(stack['MONGO_URL'] ?? '');
   try {
@@ -173,22 +179,32 @@ async function main(): Promise<void> {
       }
     };
 
+    const pids: Record<string, number> = { ...infraPids(root), 'load generator': process.pid };
+    for (const [name, child] of Object.entries({ baseline: children[0], detector: children[1], notifier: children[2] })) if (child?.pid) pids[name] = child.pid;
+
     // Warm-up: day 0 and hours 0–1 of day 1, as fast as the pipeline takes them.
+    const warmCpu = new ProcessCpu(pids);
+    warmCpu.start();
     const warmStarted = Date.now();
     for (let hour = 0; hour < 26; hour += 1) await send(hourRecords(hour, new Set()));
     await waitUntil('the detector to judge the warm-up', async () => (await judgedSnapshots(ports.detector)) >= 26 * options.series, 600_000);
-    process.stdout.write(`warm-up: ${26 * options.series} records in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s\n`);
+    const warmSeconds = (Date.now() - warmStarted) / 1000;
+    process.stdout.write(`warm-up: ${26 * options.series} records in ${warmSeconds.toFixed(1)} s = ${((26 * options.series) / warmSeconds).toFixed(0)} records/s (the pipeline's capacity)\n${formatCpu(warmCpu.stop())}\n`);
 
     // Measured: `hours` hours at `rate` records/s, paced per 500-record chunk.
     const sentAt = new Map<string, number>();
     let spikeIndex = 0;
-    const measuredStarted = performance.now();
-    let published = 0;
-    for (let h = 0; h < options.hours; h += 1) {
-      const hour = 26 + h;
+    // Built before the clock starts: making records is the source's work, not the pipeline's.
+    const measuredHours = Array.from({ length: options.hours }, (_, h) => {
       const spiked = new Set<number>();
       while (spiked.size < options.spikes) spiked.add((spikeIndex++ * 7) % options.series);
-      const records = hourRecords(hour, spiked);
+      return { spiked, records: hourRecords(26 + h, spiked) };
+    });
+    const measuredCpu = new ProcessCpu(pids);
+    measuredCpu.start();
+    const measuredStarted = performance.now();
+    let published = 0;
+    for (const { spiked, records } of measuredHours) {
       for (let i = 0; i < records.length; i += 500) {
         const chunk = records.slice(i, i + 500);
         const due = measuredStarted + (published / options.rate) * 1000;
@@ -203,6 +219,7 @@ async function main(): Promise<void> {
       }
     }
     const seconds = (performance.now() - measuredStarted) / 1000;
+    const measuredShares = measuredCpu.stop();
     await waitUntil('every spike alert', () => Promise.resolve([...sentAt.keys()].every((key) => recorder.firstFiring.has(key))), 120_000).catch((error: unknown) => {
       process.stdout.write(`${error instanceof Error ? error.message : String(error)}: ${[...sentAt.keys()].filter((k) => !recorder.firstFiring.has(k)).length} missing\n`);
     });
@@ -218,6 +235,7 @@ async function main(): Promise<void> {
         `record published → Alertmanager POST (ms): p50 ${percentile(latencies, 50).toFixed(0)}, p90 ${percentile(latencies, 90).toFixed(0)}, p99 ${percentile(latencies, 99).toFixed(0)}, max ${(latencies[latencies.length - 1] ?? Number.NaN).toFixed(0)} (n = ${latencies.length})`,
         `target p99 < 1000 ms: ${percentile(latencies, 99) < 1000 ? 'met' : 'missed'}`,
         `recorder POSTs: ${recorder.posts()}`,
+        `while publishing the measured hours: ${formatCpu(measuredShares)}`,
       ].join('\n') + '\n',
     );
   } finally {

@@ -223,7 +223,8 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     const group = this.options.groupId;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = await handleBatch(items.map(({ event, context }) => ({ event, context: { ...context, attempt } })));
+        // A fresh context per attempt (spreading one would make its lazy logger).
+        const result = await handleBatch(items.map(({ event, context, message }) => ({ event, context: attempt === 1 ? context : this.contextFor(topic, partition, message, attempt) })));
         return result ? [result.durable] : [];
       } catch (error) {
         this.metrics?.handlerErrors.inc({ topic, group, kind: error instanceof NonRetriableError ? 'non_retriable' : 'retriable' });
@@ -247,8 +248,15 @@ export class EventConsumer<S extends z.ZodTypeAny> {
     return durable;
   }
 
+  /**
+   * The handler's view of a message. Its child logger is made on first use: with redaction
+   * configured, a pino child costs more than decoding the message, and most handlers of a
+   * batch never log per message.
+   */
   private contextFor(topic: string, partition: number, message: KafkaMessage, attempt: number): MessageContext {
     const correlationId = headerText(message.headers, Headers.correlationId);
+    const parent = this.logger;
+    let logger: Logger | undefined;
     return {
       topic,
       partition,
@@ -256,7 +264,10 @@ export class EventConsumer<S extends z.ZodTypeAny> {
       key: message.key?.toString() ?? null,
       correlationId,
       attempt,
-      logger: this.logger.child({ partition, offset: message.offset, correlationId, attempt }),
+      get logger(): Logger {
+        logger ??= parent.child({ partition, offset: message.offset, correlationId, attempt });
+        return logger;
+      },
     };
   }
 

@@ -1,4 +1,4 @@
-import { sumAmounts, type BillingRecord } from '@costwatch/contracts';
+import { fromScaled, toScaled, type BillingRecord } from '@costwatch/contracts';
 
 export type StoredRecord = Pick<BillingRecord, 'source' | 'granularity' | 'amount'> & { hour: number };
 
@@ -11,29 +11,49 @@ export interface DayRollup {
 }
 
 /**
+ * Scaled amounts of stored records, by record object. A day document keeps its record
+ * objects from one merge to the next, so each amount is parsed once, not once per merge.
+ */
+const scaledAmounts = new WeakMap<StoredRecord, bigint>();
+
+function scaledOf(record: StoredRecord): bigint {
+  let scaled = scaledAmounts.get(record);
+  if (scaled === undefined) {
+    scaled = toScaled(record.amount);
+    scaledAmounts.set(record, scaled);
+  }
+  return scaled;
+}
+
+/**
  * The rollup of one series-day from all its stored records. A source that reports the day
  * both as DAILY and HOURLY records (e.g. Cost Explorer collected at both granularities) is
  * counted once: its DAILY records give the day total, its HOURLY ones the hourly profile.
  * Different sources add up.
  */
 export function rollupDay(records: readonly StoredRecord[]): DayRollup {
-  const hourly: string[][] = Array.from({ length: 24 }, () => []);
-  const bySource = new Map<string, { daily: string[]; hourly: string[] }>();
+  const hours = new Array<bigint>(24).fill(0n);
+  const hourCounts = new Array<number>(24).fill(0);
+  const bySource = new Map<string, { daily: bigint; dailyCount: number; hourly: bigint }>();
   for (const record of records) {
-    const entry = bySource.get(record.source) ?? { daily: [], hourly: [] };
-    bySource.set(record.source, entry);
+    let entry = bySource.get(record.source);
+    if (!entry) {
+      entry = { daily: 0n, dailyCount: 0, hourly: 0n };
+      bySource.set(record.source, entry);
+    }
+    const scaled = scaledOf(record);
     if (record.granularity === 'DAILY') {
-      entry.daily.push(record.amount);
+      entry.daily += scaled;
+      entry.dailyCount += 1;
     } else {
-      entry.hourly.push(record.amount);
-      hourly[record.hour]?.push(record.amount);
+      entry.hourly += scaled;
+      if (record.hour >= 0 && record.hour < 24) {
+        hours[record.hour] = (hours[record.hour] ?? 0n) + scaled;
+        hourCounts[record.hour] = (hourCounts[record.hour] ?? 0) + 1;
+      }
     }
   }
-  const perSource = [...bySource.values()].map((entry) => sumAmounts(entry.daily.length > 0 ? entry.daily : entry.hourly));
-  return {
-    hours: hourly.map((amounts) => sumAmounts(amounts)),
-    hourCounts: hourly.map((amounts) => amounts.length),
-    total: sumAmounts(perSource),
-    recordCount: records.length,
-  };
+  let total = 0n;
+  for (const entry of bySource.values()) total += entry.dailyCount > 0 ? entry.daily : entry.hourly;
+  return { hours: hours.map(fromScaled), hourCounts, total: fromScaled(total), recordCount: records.length };
 }

@@ -54,9 +54,11 @@ export function toBaselineStats(doc: BaselineDocument): BaselineStats {
 
 /**
  * Baselines by `_id` only (the primary index on MongoDB, pushed down on FerretDB), cached per
- * as-of date: a baseline never changes once its day is closed. A missing baseline is "none"
- * (cached) when the previous day is closed or never had data, and "not-yet" (not cached)
- * while the previous day is still open.
+ * as-of date: a baseline never changes once its day is closed. Whether the previous day is
+ * closed is read first, once for every lookup in flight: while it is open every lookup is
+ * "not-yet" (not cached) without a baseline read; once it is closed its baselines are all
+ * written (day closing marks the day last), so a miss is "none" (cached). A previous day
+ * that never had data gives "none" for a missing baseline, not cached.
  */
 @Injectable()
 export class BaselinesRepository implements BaselineSource {
@@ -64,6 +66,8 @@ export class BaselinesRepository implements BaselineSource {
   private readonly days: Collection<DayDocument>;
   private readonly cache = new Map<string, Map<string, BaselineStats | null>>();
   private readonly closedDays = new Set<string>();
+  /** Day-status reads in flight, shared by every lookup that needs the same day. */
+  private readonly dayReads = new Map<string, Promise<DayDocument | null>>();
   private readonly limit = pLimit(LOOKUP_CONCURRENCY);
 
   constructor(@Inject(MONGO_DB) db: Db) {
@@ -71,36 +75,34 @@ export class BaselinesRepository implements BaselineSource {
     this.days = db.collection<DayDocument>('billing_days');
   }
 
-  lookup(asOf: string, seriesId: string): Promise<BaselineLookup> {
+  async lookup(asOf: string, seriesId: string): Promise<BaselineLookup> {
     const cached = this.cache.get(asOf)?.get(seriesId);
-    if (cached !== undefined) return Promise.resolve(cached ? { status: 'found', baseline: cached } : { status: 'none' });
-    return this.limit(() => this.fetch(asOf, seriesId));
+    if (cached !== undefined) return cached ? { status: 'found', baseline: cached } : { status: 'none' };
+    const previousDay = addDays(asOf, -1);
+    const day = this.closedDays.has(previousDay) ? { closed: true } : await this.readDay(previousDay);
+    if (day !== null && !day.closed) return { status: 'not-yet' };
+    const doc = await this.limit(() => this.baselines.findOne({ _id: `${asOf}|${seriesId}` }));
+    const baseline = doc ? toBaselineStats(doc) : null;
+    // With no data the previous day may still get some (and then a baseline): not final.
+    if (day !== null || baseline) this.remember(asOf, seriesId, baseline);
+    return baseline ? { status: 'found', baseline } : { status: 'none' };
   }
 
-  private async fetch(asOf: string, seriesId: string): Promise<BaselineLookup> {
-    const previousDay = addDays(asOf, -1);
-    // Known closed before the read: a miss is final. Learned closed during it (another
-    // lookup), the baseline may have been written after this read missed it: read again below.
-    const closedBefore = this.closedDays.has(previousDay);
-    const doc = await this.baselines.findOne({ _id: `${asOf}|${seriesId}` });
-    if (doc) {
-      const baseline = toBaselineStats(doc);
-      this.remember(asOf, seriesId, baseline);
-      return { status: 'found', baseline };
+  private readDay(day: string): Promise<DayDocument | null> {
+    let read = this.dayReads.get(day);
+    if (!read) {
+      read = this.limit(() => this.days.findOne({ _id: day })).then((doc) => {
+        if (doc?.closed) this.closedDays.add(day);
+        return doc;
+      });
+      const shared = read;
+      void shared.then(
+        () => this.dayReads.delete(day),
+        () => this.dayReads.delete(day),
+      );
+      this.dayReads.set(day, read);
     }
-    if (closedBefore) {
-      this.remember(asOf, seriesId, null);
-      return { status: 'none' };
-    }
-    const day = this.closedDays.has(previousDay) ? { closed: true } : await this.days.findOne({ _id: previousDay });
-    if (day === null) return { status: 'none' };
-    if (!day.closed) return { status: 'not-yet' };
-    this.closedDays.add(previousDay);
-    // The day closed between the two reads: its baselines are written before it is marked closed.
-    const late = await this.baselines.findOne({ _id: `${asOf}|${seriesId}` });
-    const baseline = late ? toBaselineStats(late) : null;
-    this.remember(asOf, seriesId, baseline);
-    return baseline ? { status: 'found', baseline } : { status: 'none' };
+    return read;
   }
 
   private remember(asOf: string, seriesId: string, baseline: BaselineStats | null): void {
