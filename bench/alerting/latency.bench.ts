@@ -21,8 +21,9 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { MongoClient } from 'mongodb';
-import { BILLING_RECORD_EVENT, billingRecordEventSchema, billingRecordId, canonicalAmount, createEnvelope, seriesKey, topicNames, type BillingRecord } from '@costwatch/contracts';
+import { BILLING_RECORD_EVENT, billingRecordEventSchema, billingRecordId, canonicalAmount, createEnvelope, seriesKey, topicNames, type BillingRecord, type TopicNames } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
+import type { Kafka } from 'kafkajs';
 import { infraEndpoints } from '../infra-endpoints';
 import { ProcessCpu, formatCpu, infraPids } from '../process-cpu';
 
@@ -106,6 +107,49 @@ async function judgedSnapshots(port: number): Promise<number> {
     if (match[1] !== 'stale') judged += Number(match[2]);
   }
   return judged;
+}
+
+/**
+ * Where a spike's time goes, from the Kafka timestamps of the messages it caused: record sent
+ * → its hourly snapshot appended (aggregator) → its firing anomaly appended (detector). The
+ * rest of the end-to-end figure is the notifier's.
+ */
+async function stageBreakdown(kafka: Kafka, topics: TopicNames, groupId: string, spikes: ReadonlyMap<string, { sentMs: number; hour: string }>): Promise<string[]> {
+  const snapshotAt = new Map<string, number>();
+  const anomalyAt = new Map<string, number>();
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topics.hourlySnapshots, topics.anomalies], fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ topic, message }) => {
+      const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as { payload?: Record<string, unknown> & { series?: Record<string, unknown> } };
+      const payload = event.payload ?? {};
+      const series = topic === topics.anomalies ? (payload.series ?? {}) : payload;
+      const key = `${String(series['domainId'])}|${String(series['projectId'])}|${String(series['serviceId'])}`;
+      const spike = spikes.get(key);
+      if (!spike) return Promise.resolve();
+      const at = Number(message.timestamp);
+      if (topic === topics.hourlySnapshots && `${String(payload['date'])}T${String(payload['hour']).padStart(2, '0')}` === spike.hour) snapshotAt.set(key, at);
+      if (topic === topics.anomalies && payload['state'] === 'firing' && !anomalyAt.has(key)) anomalyAt.set(key, at);
+      return Promise.resolve();
+    },
+  });
+  await waitUntil('the spikes\' snapshots and anomalies', () => Promise.resolve(snapshotAt.size >= spikes.size && anomalyAt.size >= spikes.size), 30_000).catch(() => undefined);
+  await consumer.disconnect();
+  const stage = (name: string, from: (key: string) => number | undefined, to: (key: string) => number | undefined): string => {
+    const values = [...spikes.keys()].flatMap((key) => {
+      const start = from(key);
+      const end = to(key);
+      return start === undefined || end === undefined ? [] : [end - start];
+    });
+    values.sort((a, b) => a - b);
+    return `  ${name} (ms): p50 ${percentile(values, 50).toFixed(0)}, p99 ${percentile(values, 99).toFixed(0)} (n = ${values.length})`;
+  };
+  return [
+    'stages, from Kafka timestamps (same clock, ms resolution):',
+    stage('record sent → snapshot appended (aggregator)', (k) => spikes.get(k)?.sentMs, (k) => snapshotAt.get(k)),
+    stage('snapshot → anomaly appended (detector)', (k) => snapshotAt.get(k), (k) => anomalyAt.get(k)),
+  ];
 }
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
@@ -193,26 +237,32 @@ async function main(): Promise<void> {
 
     // Measured: `hours` hours at `rate` records/s, paced per 500-record chunk.
     const sentAt = new Map<string, number>();
+    /** Per spiked series: wall-clock send time and its spiked hour (`YYYY-MM-DDTHH`), for the stage breakdown. */
+    const spikes = new Map<string, { sentMs: number; hour: string }>();
     let spikeIndex = 0;
     // Built before the clock starts: making records is the source's work, not the pipeline's.
     const measuredHours = Array.from({ length: options.hours }, (_, h) => {
       const spiked = new Set<number>();
       while (spiked.size < options.spikes) spiked.add((spikeIndex++ * 7) % options.series);
-      return { spiked, records: hourRecords(26 + h, spiked) };
+      return { spiked, hour: new Date(START_MS + (26 + h) * HOUR_MS).toISOString().slice(0, 13), records: hourRecords(26 + h, spiked) };
     });
     const measuredCpu = new ProcessCpu(pids);
     measuredCpu.start();
     const measuredStarted = performance.now();
     let published = 0;
-    for (const { spiked, records } of measuredHours) {
+    for (const { spiked, hour, records } of measuredHours) {
       for (let i = 0; i < records.length; i += 500) {
         const chunk = records.slice(i, i + 500);
         const due = measuredStarted + (published / options.rate) * 1000;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const now = performance.now();
+        const nowMs = Date.now();
         chunk.forEach((record, j) => {
-          if (spiked.has(i + j)) sentAt.set(`${record.domainId}|${record.projectId}|${record.serviceId}`, now);
+          if (!spiked.has(i + j)) return;
+          const key = `${record.domainId}|${record.projectId}|${record.serviceId}`;
+          sentAt.set(key, now);
+          spikes.set(key, { sentMs: nowMs, hour });
         });
         await send(chunk);
         published += chunk.length;
@@ -228,12 +278,14 @@ async function main(): Promise<void> {
       return arrived === undefined ? [] : [arrived - at];
     });
     latencies.sort((a, b) => a - b);
+    const stages = await stageBreakdown(kafka, topics, `${run}-probe`, spikes);
     process.stdout.write(
       [
         `series: ${options.series}, measured hours: ${options.hours}, spikes: ${sentAt.size}`,
         `offered load: ${published} records in ${seconds.toFixed(1)} s = ${(published / seconds).toFixed(0)} records/s (target ${options.rate})`,
         `record published → Alertmanager POST (ms): p50 ${percentile(latencies, 50).toFixed(0)}, p90 ${percentile(latencies, 90).toFixed(0)}, p99 ${percentile(latencies, 99).toFixed(0)}, max ${(latencies[latencies.length - 1] ?? Number.NaN).toFixed(0)} (n = ${latencies.length})`,
         `target p99 < 1000 ms: ${percentile(latencies, 99) < 1000 ? 'met' : 'missed'}`,
+        ...stages,
         `recorder POSTs: ${recorder.posts()}`,
         `while publishing the measured hours: ${formatCpu(measuredShares)}`,
       ].join('\n') + '\n',

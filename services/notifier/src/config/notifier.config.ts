@@ -66,6 +66,8 @@ export const notifierConfigSchema = z.object({
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-notifier'),
   /** Prefix of the consumer groups (one per topic: `<prefix>.anomalies`, `<prefix>.daily-totals`). */
   KAFKA_GROUP_ID: z.string().min(1).default('costwatch-notifier'),
+  // Events of one series share a partition, so partitions can be handled side by side.
+  CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
   SYSLOG_FACILITY: z.enum(SYSLOG_FACILITIES).default('local0'),
 
   /** Within this interval an unchanged firing anomaly is not announced again. */

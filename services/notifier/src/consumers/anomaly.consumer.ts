@@ -8,6 +8,8 @@ export interface ConsumerSettings {
   topic: string;
   groupId: string;
   retry: Partial<RetryPolicy>;
+  /** Partitions handled side by side (an alert stream's events share a partition, so its order holds). */
+  partitionsConcurrently?: number;
 }
 
 /** `billing.anomalies.v1` → NotifyAnomalyUseCase. Validation, retries and the DLQ are EventConsumer's. */
@@ -26,6 +28,7 @@ export function createAnomalyConsumer(
       topic: settings.topic,
       schema: anomalyEventSchema,
       retry: settings.retry,
+      ...(settings.partitionsConcurrently ? { partitionsConsumedConcurrently: settings.partitionsConcurrently } : {}),
       handle: async (event, context) => {
         const correlationId = event.correlationId ?? context.correlationId;
         await useCase.execute(

@@ -21,6 +21,7 @@ export function createDailyTotalConsumer(
       topic: settings.topic,
       schema: dailyTotalEventSchema,
       retry: settings.retry,
+      ...(settings.partitionsConcurrently ? { partitionsConsumedConcurrently: settings.partitionsConcurrently } : {}),
       handle: async (event, context) => {
         const correlationId = event.correlationId ?? context.correlationId;
         await useCase.execute({ eventId: event.eventId, total: event.payload, ...(correlationId ? { correlationId } : {}) }, context.logger);
