@@ -43,6 +43,7 @@ export function toScaled(amount: string): bigint {
 
 /** Scaled bigint back to a canonical decimal string. */
 export function fromScaled(scaled: bigint): string {
+  if (scaled === 0n) return '0';
   const negative = scaled < 0n;
   const abs = negative ? -scaled : scaled;
   const whole = abs / SCALE_FACTOR;

@@ -189,20 +189,21 @@ function parseDayKey(key: string) {
 
 /** The day document after merging incoming records (newest `collectedAt` per id wins); undefined when nothing changed. */
 export function mergeDay(key: string, before: DailyDocument | undefined, incoming: readonly BillingRecord[], accepted: BillingRecord[] = []): DailyDocument | undefined {
-  const records = { ...(before?.records ?? {}) };
+  // Copied, not changed in place: `before` may be in a write that has not been serialized yet.
+  const records = new Map(before?.records);
   let changed = false;
   let serviceName = before?.serviceName;
   for (const record of incoming) {
-    const stored = records[record.id];
+    const stored = records.get(record.id);
     if (stored && stored.collectedAt > record.collectedAt) continue;
     if (stored && stored.collectedAt === record.collectedAt && stored.amount === record.amount) continue;
-    records[record.id] = { amount: record.amount, collectedAt: record.collectedAt, source: record.source, granularity: record.granularity, hour: periodSlot(record.periodStart).hour };
+    records.set(record.id, { amount: record.amount, collectedAt: record.collectedAt, source: record.source, granularity: record.granularity, hour: periodSlot(record.periodStart).hour });
     accepted.push(record);
     serviceName = record.serviceName;
     changed = true;
   }
   if (!changed && before) return undefined;
-  const rollup = rollupDay(Object.values(records));
+  const rollup = rollupDay(records.values());
   const { date, ...series } = parseDayKey(key);
   return {
     _id: key,

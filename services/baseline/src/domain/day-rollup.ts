@@ -31,11 +31,13 @@ function scaledOf(record: StoredRecord): bigint {
  * counted once: its DAILY records give the day total, its HOURLY ones the hourly profile.
  * Different sources add up.
  */
-export function rollupDay(records: readonly StoredRecord[]): DayRollup {
+export function rollupDay(records: Iterable<StoredRecord>): DayRollup {
   const hours = new Array<bigint>(24).fill(0n);
   const hourCounts = new Array<number>(24).fill(0);
   const bySource = new Map<string, { daily: bigint; dailyCount: number; hourly: bigint }>();
+  let recordCount = 0;
   for (const record of records) {
+    recordCount += 1;
     let entry = bySource.get(record.source);
     if (!entry) {
       entry = { daily: 0n, dailyCount: 0, hourly: 0n };
@@ -55,5 +57,5 @@ export function rollupDay(records: readonly StoredRecord[]): DayRollup {
   }
   let total = 0n;
   for (const entry of bySource.values()) total += entry.dailyCount > 0 ? entry.daily : entry.hourly;
-  return { hours: hours.map(fromScaled), hourCounts, total: fromScaled(total), recordCount: records.length };
+  return { hours: hours.map(fromScaled), hourCounts, total: fromScaled(total), recordCount };
 }
