@@ -52,9 +52,10 @@ const START_MS = Date.UTC(2026, 5, 1);
 const root = resolve(__dirname, '../../..');
 
 
-/** Records the first firing POST per series (`domain|project|service`). */
-function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Map<string, number>; posts: () => number }> {
+/** Records the first firing POST per series (`domain|project|service`): `performance.now()` and wall clock. */
+function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Map<string, number>; firstFiringWall: Map<string, number>; posts: () => number }> {
   const firstFiring = new Map<string, number>();
+  const firstFiringWall = new Map<string, number>();
   let posts = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -67,7 +68,10 @@ function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Ma
         for (const alert of alerts) {
           const key = `${alert.labels['domain']}|${alert.labels['project']}|${alert.labels['service']}`;
           const firing = !alert.endsAt || Date.parse(alert.endsAt) > Date.now();
-          if (firing && !firstFiring.has(key)) firstFiring.set(key, at);
+          if (firing && !firstFiring.has(key)) {
+            firstFiring.set(key, at);
+            firstFiringWall.set(key, Date.now());
+          }
         }
       } catch {
         // not an alert batch; ignore
@@ -79,7 +83,7 @@ function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Ma
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      resolveStart({ server, url: `http://127.0.0.1:${port}`, firstFiring, posts: () => posts });
+      resolveStart({ server, url: `http://127.0.0.1:${port}`, firstFiring, firstFiringWall, posts: () => posts });
     }),
   );
 }
@@ -112,9 +116,9 @@ async function judgedSnapshots(port: number): Promise<number> {
 /**
  * Where a spike's time goes, from the Kafka timestamps of the messages it caused: record sent
  * → its hourly snapshot appended (aggregator) → its firing anomaly appended (detector). The
- * rest of the end-to-end figure is the notifier's.
+ * → its first firing POST received (notifier).
  */
-async function stageBreakdown(kafka: Kafka, topics: TopicNames, groupId: string, spikes: ReadonlyMap<string, { sentMs: number; hour: string }>): Promise<string[]> {
+async function stageBreakdown(kafka: Kafka, topics: TopicNames, groupId: string, spikes: ReadonlyMap<string, { sentMs: number; hour: string }>, postedAt: ReadonlyMap<string, number>): Promise<string[]> {
   const snapshotAt = new Map<string, number>();
   const anomalyAt = new Map<string, number>();
   const consumer = kafka.consumer({ groupId });
@@ -149,6 +153,7 @@ async function stageBreakdown(kafka: Kafka, topics: TopicNames, groupId: string,
     'stages, from Kafka timestamps (same clock, ms resolution):',
     stage('record sent → snapshot appended (aggregator)', (k) => spikes.get(k)?.sentMs, (k) => snapshotAt.get(k)),
     stage('snapshot → anomaly appended (detector)', (k) => snapshotAt.get(k), (k) => anomalyAt.get(k)),
+    stage('anomaly → Alertmanager POST received (notifier)', (k) => anomalyAt.get(k), (k) => postedAt.get(k)),
   ];
 }
 
@@ -278,7 +283,7 @@ async function main(): Promise<void> {
       return arrived === undefined ? [] : [arrived - at];
     });
     latencies.sort((a, b) => a - b);
-    const stages = await stageBreakdown(kafka, topics, `${run}-probe`, spikes);
+    const stages = await stageBreakdown(kafka, topics, `${run}-probe`, spikes, recorder.firstFiringWall);
     process.stdout.write(
       [
         `series: ${options.series}, measured hours: ${options.hours}, spikes: ${sentAt.size}`,

@@ -12,7 +12,7 @@ import { RecordsRepository } from '../infra/records.repository';
 import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
 import { SeriesRepository } from '../infra/series.repository';
 import { BaselineMetrics } from './baseline-metrics';
-import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
+import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, DAY_STATUS_MAX_AGE_MS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 import { CloseDayUseCase } from './close-day.use-case';
 import { seriesFields, toDailyTotal, toSeriesDay } from './daily-total';
 
@@ -142,7 +142,7 @@ export class AggregateRecordsUseCase {
   private closeDays(written: readonly DailyDocument[]): Promise<void> {
     this.closing = this.closing.catch(() => undefined).then(async () => {
       await this.restateClosedDays(written);
-      const closable = await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs);
+      const closable = await this.clock.closable(await this.days.openDays(DAY_STATUS_MAX_AGE_MS), this.settings.dayCloseGraceMs);
       // Closing reads the day documents from MongoDB: write what is still in memory first.
       if (closable.length > 0) await this.writeBehind.flush();
       for (const day of closable) await this.closeDay.execute(day);
@@ -174,7 +174,7 @@ export class AggregateRecordsUseCase {
   /** A restatement of an already closed day: the series keeps the new day and its daily total is published again. */
   private async restateClosedDays(daily: readonly DailyDocument[]): Promise<void> {
     const closed = new Set<string>();
-    for (const date of new Set(daily.map((doc) => doc.date))) if (await this.days.isClosed(date)) closed.add(date);
+    for (const date of new Set(daily.map((doc) => doc.date))) if (await this.days.isClosed(date, DAY_STATUS_MAX_AGE_MS)) closed.add(date);
     const restated = daily.filter((doc) => closed.has(doc.date));
     if (restated.length === 0) return;
     await this.series.updateDays(restated.map(toSeriesDay), this.settings.baselineWindowDays + 5);

@@ -7,7 +7,7 @@ import { DayClock, type BacklogProbe } from './day-clock';
 import { periodSlot } from '../domain/rollup-keys';
 import type { DaysRepository } from '../infra/days.repository';
 import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
-import { ARCHIVE_DAYS, BASELINE_SETTINGS, type BaselineSettings } from './billing-events.port';
+import { ARCHIVE_DAYS, BASELINE_SETTINGS, DAY_STATUS_MAX_AGE_MS, type BaselineSettings } from './billing-events.port';
 import type { IncomingRecord } from './aggregate-records.use-case';
 
 /**
@@ -53,9 +53,9 @@ export class ArchiveRecordsUseCase {
   private compactClosedDays(touched: readonly string[]): Promise<void> {
     this.compacting = this.compacting.catch(() => undefined).then(async () => {
       for (const date of touched) {
-        if (await this.days.isClosed(date)) await this.compact(date);
+        if (await this.days.isClosed(date, DAY_STATUS_MAX_AGE_MS)) await this.compact(date);
       }
-      for (const date of await this.clock.closable(await this.days.openDays(), this.settings.dayCloseGraceMs)) {
+      for (const date of await this.clock.closable(await this.days.openDays(DAY_STATUS_MAX_AGE_MS), this.settings.dayCloseGraceMs)) {
         await this.compact(date);
         await this.days.markClosed(date, new Date());
       }

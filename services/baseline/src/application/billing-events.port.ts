@@ -21,3 +21,10 @@ export interface BaselineSettings {
   /** Unwritten day documents that force a write sooner. */
   writeBehindMaxDocuments: number;
 }
+
+/**
+ * How old a read of the open days may be when a batch asks whether its days are closed or
+ * closable. Every batch asks; one read a second instead of two per batch keeps the MongoDB
+ * round trips off the per-batch path. Closing up to this much later is safe.
+ */
+export const DAY_STATUS_MAX_AGE_MS = 1_000;

@@ -17,6 +17,8 @@ export class DaysRepository {
   private readonly knownClosed = new Set<string>();
   /** Days this instance has already recorded; a day document, once written, stays. */
   private readonly touched = new Set<string>();
+  /** The open days as last read, for callers that accept an answer up to a given age. */
+  private openSnapshot: { readAt: number; days: Set<string> } | undefined;
 
   constructor(db: Db, name: 'billing_days' | 'archive_days') {
     this.collection = db.collection<DayDocument>(name);
@@ -35,15 +37,29 @@ export class DaysRepository {
       { ordered: false },
     );
     for (const day of fresh) this.touched.add(day);
+    // A new day may be open now: the next caller reads the list again.
+    this.openSnapshot = undefined;
   }
 
-  async openDays(): Promise<string[]> {
-    const documents = await this.collection.find({ closed: false }, { projection: { _id: 1 } }).toArray();
-    return documents.map((d) => d._id).sort();
+  /**
+   * The days still open. With `maxAgeMs`, a list read at most that long ago will do (the
+   * consumers ask on every batch): a day another instance closed meanwhile may still be
+   * listed (closing again is idempotent) and one it opened may be missing for that long
+   * (closing late is safe); this instance's own touches and closes are applied at once.
+   */
+  async openDays(maxAgeMs = 0): Promise<string[]> {
+    const now = Date.now();
+    if (!this.openSnapshot || now - this.openSnapshot.readAt > maxAgeMs) {
+      const documents = await this.collection.find({ closed: false }, { projection: { _id: 1 } }).toArray();
+      this.openSnapshot = { readAt: now, days: new Set(documents.map((d) => d._id)) };
+    }
+    return [...this.openSnapshot.days].sort();
   }
 
-  async isClosed(day: string): Promise<boolean> {
+  /** Whether the day is closed; with `maxAgeMs`, "open" in a list of open days read at most that long ago will do. */
+  async isClosed(day: string, maxAgeMs = 0): Promise<boolean> {
     if (this.knownClosed.has(day)) return true;
+    if (this.openSnapshot && Date.now() - this.openSnapshot.readAt <= maxAgeMs && this.openSnapshot.days.has(day)) return false;
     const closed = (await this.collection.findOne({ _id: day }))?.closed === true;
     if (closed) this.knownClosed.add(day);
     return closed;
@@ -52,5 +68,6 @@ export class DaysRepository {
   async markClosed(day: string, at: Date): Promise<void> {
     await this.collection.updateOne({ _id: day }, { $set: { closed: true, closedAt: at.toISOString() } }, { upsert: true });
     this.knownClosed.add(day);
+    this.openSnapshot?.days.delete(day);
   }
 }
