@@ -2,7 +2,7 @@
  * Record-published → Alertmanager-POST latency through the running pipeline (not a test:
  * figures vary by machine).
  *
- *   npm run build && node dist/bench/alerting/latency.bench.js [--series 5000] [--rate 5000] [--hours 20] [--spikes 10] [--profile 1]
+ *   npm run build && node dist/bench/alerting/latency.bench.js [--series 5000] [--rate 5000] [--hours 20] [--spikes 10] [--profile 1] [--split-baseline 1]
  *
  * Starts baseline, detector and notifier as processes on the local stack (tools/infra) with
  * a fresh topic prefix and database. Warm-up (not measured): one day of history for every
@@ -13,7 +13,9 @@
  * ALERTMANAGER_URL); the latency of a spike is the recorder's arrival time of its firing
  * alert minus the moment its hour's records were handed to the Kafka producer. It also
  * prints each process's share of a core (services, local servers, itself) in both phases;
- * `--profile 1` writes the services' V8 CPU profiles to `bench-profiles/<run>/<service>/`.
+ * `--profile 1` writes the services' V8 CPU profiles to `bench-profiles/<run>/<service>/`;
+ * `--split-baseline 1` runs the baseline service's aggregator and archiver as two processes
+ * (BASELINE_ROLES).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -33,14 +35,15 @@ interface Options {
   hours: number;
   spikes: number;
   profile: number;
+  splitBaseline: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { series: 5_000, rate: 5_000, hours: 20, spikes: 10, profile: 0 };
+  const options: Options = { series: 5_000, rate: 5_000, hours: 20, spikes: 10, profile: 0, splitBaseline: 0 };
   for (let i = 0; i < argv.length; i += 2) {
-    const key = argv[i]?.replace(/^--/, '') as keyof Options;
+    const key = argv[i]?.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof Options;
     const value = Number(argv[i + 1]);
-    if (!(key in options) || !Number.isFinite(value) || value < 0 || (value === 0 && key !== 'profile')) throw new Error(`usage: --series N --rate N --hours N --spikes N --profile 0|1 (bad "${argv[i]} ${argv[i + 1]}")`);
+    if (!(key in options) || !Number.isFinite(value) || value < 0 || (value === 0 && key !== 'profile' && key !== 'splitBaseline')) throw new Error(`usage: --series N --rate N --hours N --spikes N --profile 0|1 --split-baseline 0|1 (bad "${argv[i]} ${argv[i + 1]}")`);
     options[key] = value;
   }
   if (options.hours > 21) throw new Error('--hours is at most 21 (the measured hours stay within one day)');
@@ -88,9 +91,9 @@ function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Ma
   );
 }
 
-function startService(name: string, env: Record<string, string>, profileDir: string | undefined): ChildProcess {
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`] : [];
-  const child = spawn(process.execPath, [...profile, resolve(root, `dist/services/${name}/src/main.js`)], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+function startService(service: string, label: string, env: Record<string, string>, profileDir: string | undefined): ChildProcess {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, label)}`] : [];
+  const child = spawn(process.execPath, [...profile, resolve(root, `dist/services/${service}/src/main.js`)], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 
@@ -181,35 +184,46 @@ async function main(): Promise<void> {
   await publisher.connect();
 
   const common = { LOG_LEVEL: 'warn', KAFKA_BROKERS: stack['KAFKA_BROKERS'] ?? '', KAFKA_TOPIC_PREFIX: prefix, MONGO_URL: stack['MONGO_URL'] ?? '', MONGO_DB: dbName };
-  const ports = { baseline: 18591, detector: 18592, notifier: 18593 };
-  const children = [
-    startService('baseline', {
-      ...common,
-      HTTP_PORT: String(ports.baseline),
-      S3_ENDPOINT: stack['S3_ENDPOINT'] ?? '',
-      S3_REGION: stack['S3_REGION'] ?? 'us-east-1',
-      S3_ACCESS_KEY_ID: stack['S3_ACCESS_KEY_ID'] ?? '',
-      S3_SECRET_ACCESS_KEY: stack['S3_SECRET_ACCESS_KEY'] ?? '',
-      S3_BUCKET: run,
-      AGGREGATOR_GROUP_ID: `${run}-aggregator`,
-      ARCHIVER_GROUP_ID: `${run}-archiver`,
-      DAY_CLOSE_GRACE_HOURS: '0',
-    }, profileDir),
-    startService('detector', { ...common, HTTP_PORT: String(ports.detector), DETECTOR_GROUP_ID: `${run}-detector`, DETECTION_FIRST_SEEN_MIN: 'off', DETECTION_PENDING_RECHECK_MS: '100' }, profileDir),
-    startService('notifier', {
-      ...common,
-      HTTP_PORT: String(ports.notifier),
-      KAFKA_GROUP_ID: `${run}-notifier`,
-      ALERTMANAGER_URLS: `${stack['ALERTMANAGER_URL'] ?? ''},${recorder.url}`,
-      SYSLOG_HOST: stack['SYSLOG_HOST'] ?? '127.0.0.1',
-      SYSLOG_PORT: stack['SYSLOG_PORT'] ?? '514',
-      SYSLOG_PROTOCOL: 'udp',
-    }, profileDir),
+  const baselineEnv = {
+    ...common,
+    S3_ENDPOINT: stack['S3_ENDPOINT'] ?? '',
+    S3_REGION: stack['S3_REGION'] ?? 'us-east-1',
+    S3_ACCESS_KEY_ID: stack['S3_ACCESS_KEY_ID'] ?? '',
+    S3_SECRET_ACCESS_KEY: stack['S3_SECRET_ACCESS_KEY'] ?? '',
+    S3_BUCKET: run,
+    AGGREGATOR_GROUP_ID: `${run}-aggregator`,
+    ARCHIVER_GROUP_ID: `${run}-archiver`,
+    DAY_CLOSE_GRACE_HOURS: '0',
+  };
+  // One baseline process with both consumer groups, or (--split-baseline 1) one per role.
+  const processes: Array<{ label: string; service: string; port: number; env: Record<string, string> }> = [
+    ...(options.splitBaseline
+      ? [
+          { label: 'aggregator', service: 'baseline', port: 18591, env: { ...baselineEnv, BASELINE_ROLES: 'aggregator' } },
+          { label: 'archiver', service: 'baseline', port: 18594, env: { ...baselineEnv, BASELINE_ROLES: 'archiver' } },
+        ]
+      : [{ label: 'baseline', service: 'baseline', port: 18591, env: baselineEnv }]),
+    { label: 'detector', service: 'detector', port: 18592, env: { ...common, DETECTOR_GROUP_ID: `${run}-detector`, DETECTION_FIRST_SEEN_MIN: 'off', DETECTION_PENDING_RECHECK_MS: '100' } },
+    {
+      label: 'notifier',
+      service: 'notifier',
+      port: 18593,
+      env: {
+        ...common,
+        KAFKA_GROUP_ID: `${run}-notifier`,
+        ALERTMANAGER_URLS: `${stack['ALERTMANAGER_URL'] ?? ''},${recorder.url}`,
+        SYSLOG_HOST: stack['SYSLOG_HOST'] ?? '127.0.0.1',
+        SYSLOG_PORT: stack['SYSLOG_PORT'] ?? '514',
+        SYSLOG_PROTOCOL: 'udp',
+      },
+    },
   ];
+  const detectorPort = 18592;
+  const children = processes.map(({ label, service, port, env }) => ({ label, port, child: startService(service, label, { ...env, HTTP_PORT: String(port) }, profileDir) }));
   const mongo = new MongoClient(stack['MONGO_URL'] ?? '');
   try {
-    for (const [name, port] of Object.entries(ports)) {
-      await waitUntil(`${name} ready`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 60_000);
+    for (const { label, port } of children) {
+      await waitUntil(`${label} ready`, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 60_000);
     }
     const levels = Array.from({ length: options.series }, (_, i) => 1 + (i % 50));
     const hourRecords = (hour: number, spiked: ReadonlySet<number>): BillingRecord[] => {
@@ -229,14 +243,14 @@ async function main(): Promise<void> {
     };
 
     const pids: Record<string, number> = { ...infraPids(root), 'load generator': process.pid };
-    for (const [name, child] of Object.entries({ baseline: children[0], detector: children[1], notifier: children[2] })) if (child?.pid) pids[name] = child.pid;
+    for (const { label, child } of children) if (child.pid) pids[label] = child.pid;
 
     // Warm-up: day 0 and hours 0–1 of day 1, as fast as the pipeline takes them.
     const warmCpu = new ProcessCpu(pids);
     warmCpu.start();
     const warmStarted = Date.now();
     for (let hour = 0; hour < 26; hour += 1) await send(hourRecords(hour, new Set()));
-    await waitUntil('the detector to judge the warm-up', async () => (await judgedSnapshots(ports.detector)) >= 26 * options.series, 600_000);
+    await waitUntil('the detector to judge the warm-up', async () => (await judgedSnapshots(detectorPort)) >= 26 * options.series, 600_000);
     const warmSeconds = (Date.now() - warmStarted) / 1000;
     process.stdout.write(`warm-up: ${26 * options.series} records in ${warmSeconds.toFixed(1)} s = ${((26 * options.series) / warmSeconds).toFixed(0)} records/s (the pipeline's capacity)\n${formatCpu(warmCpu.stop())}\n`);
 
@@ -296,8 +310,8 @@ async function main(): Promise<void> {
       ].join('\n') + '\n',
     );
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))));
+    for (const { child } of children) child.kill('SIGTERM');
+    await Promise.all(children.map(({ child }) => new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)))));
     await mongo.db(dbName).dropDatabase().catch(() => undefined);
     await mongo.close();
     await publisher.disconnect();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port');
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .transform((value) =>

@@ -47,11 +47,12 @@ export class AppModule {
         { provide: BASELINE_SETTINGS, useValue: { dayCloseGraceMs: config.DAY_CLOSE_GRACE_HOURS * 3_600_000, baselineWindowDays: config.BASELINE_WINDOW_DAYS, storeRecords: config.AGGREGATOR_STORE_RECORDS,
             writeBehindMs: config.AGGREGATOR_WRITE_BEHIND_MS,
             writeBehindMaxDocuments: config.AGGREGATOR_WRITE_BEHIND_MAX_DOCUMENTS,
+            cacheDocuments: config.AGGREGATOR_CACHE_DOCUMENTS,
           },
         },
         {
           provide: CONSUMER_SETTINGS,
-          useValue: { aggregatorGroup: config.AGGREGATOR_GROUP_ID, archiverGroup: config.ARCHIVER_GROUP_ID, batchSize: config.CONSUMER_BATCH_SIZE, maxAttempts: config.KAFKA_MAX_ATTEMPTS, partitionsConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY },
+          useValue: { aggregatorGroup: config.AGGREGATOR_GROUP_ID, archiverGroup: config.ARCHIVER_GROUP_ID, batchSize: config.CONSUMER_BATCH_SIZE, maxAttempts: config.KAFKA_MAX_ATTEMPTS, partitionsConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, roles: config.BASELINE_ROLES },
         },
         { provide: AGGREGATOR_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'billing_days'), inject: [MONGO_DB] },
         { provide: ARCHIVE_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'archive_days'), inject: [MONGO_DB] },

@@ -54,7 +54,7 @@ function aggregatorUnderTest() {
     findDaily: (ids: readonly string[]) => Promise.resolve(ids.flatMap((id) => daily.get(id) ?? [])),
     writeDaily: (docs: readonly DailyDocument[]) => Promise.resolve(docs.forEach((doc) => daily.set(doc._id, doc))),
   } as unknown as RollupsRepository;
-  const settings = { dayCloseGraceMs: 0, baselineWindowDays: 30, storeRecords: false, writeBehindMs: 0, writeBehindMaxDocuments: 1_000 };
+  const settings = { dayCloseGraceMs: 0, baselineWindowDays: 30, storeRecords: false, writeBehindMs: 0, writeBehindMaxDocuments: 1_000, cacheDocuments: 1_000 };
   const metrics = new BaselineMetrics(new Registry());
   const baselines = { write: () => Promise.resolve() } as unknown as BaselinesRepository;
   const closeDay = new CloseDayUseCase(seriesRepository, rollups, baselines, daysRepository, events, settings, pino({ level: 'silent' }), metrics);

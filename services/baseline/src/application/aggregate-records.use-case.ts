@@ -21,8 +21,6 @@ export interface IncomingRecord {
   partition: number;
 }
 
-/** Day documents kept in memory between batches; a series-day is only ever written by its partition's owner. */
-const CACHE_LIMIT = 5_000;
 
 /**
  * Stores a batch of records and brings the rollups of every series-day it touched up to
@@ -165,7 +163,7 @@ export class AggregateRecordsUseCase {
   private remember(doc: DailyDocument): void {
     this.cache.delete(doc._id);
     this.cache.set(doc._id, doc);
-    if (this.cache.size > CACHE_LIMIT) {
+    if (this.cache.size > this.settings.cacheDocuments) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }

@@ -29,7 +29,7 @@ function archiverUnderTest() {
     isClosed: (date: string) => Promise.resolve(days.get(date) === true),
     markClosed: (date: string) => Promise.resolve(void days.set(date, true)),
   } as unknown as DaysRepository;
-  const useCase = new ArchiveRecordsUseCase(store, register, { dayCloseGraceMs: 0, baselineWindowDays: 30, storeRecords: false, writeBehindMs: 0, writeBehindMaxDocuments: 1_000 }, pino({ level: 'silent' }), new BaselineMetrics(new Registry()));
+  const useCase = new ArchiveRecordsUseCase(store, register, { dayCloseGraceMs: 0, baselineWindowDays: 30, storeRecords: false, writeBehindMs: 0, writeBehindMaxDocuments: 1_000, cacheDocuments: 1_000 }, pino({ level: 'silent' }), new BaselineMetrics(new Registry()));
   useCase.rejoined([0], () => Promise.resolve([]));
   const dayFile = (date: string) => {
     const text = objects.get(dayFileKey(date));

@@ -20,6 +20,12 @@ export interface BaselineSettings {
   writeBehindMs: number;
   /** Unwritten day documents that force a write sooner. */
   writeBehindMaxDocuments: number;
+  /**
+   * Day documents kept in memory between batches (a series-day is only ever written by its
+   * partition's owner). Below the number of series with data today, every batch reads
+   * documents back from MongoDB.
+   */
+  cacheDocuments: number;
 }
 
 /**

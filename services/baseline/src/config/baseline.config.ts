@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { commonSettings, kafkaSettings, mongoSettings, parseConfig, s3Settings } from '@costwatch/config';
+import { commaList, commonSettings, kafkaSettings, mongoSettings, parseConfig, s3Settings } from '@costwatch/config';
+
+export const baselineRoles = ['aggregator', 'archiver'] as const;
+export type BaselineRole = (typeof baselineRoles)[number];
 
 export const baselineConfigSchema = z.object({
   ...commonSettings,
@@ -8,6 +11,13 @@ export const baselineConfigSchema = z.object({
   ...s3Settings,
   HTTP_PORT: commonSettings.HTTP_PORT.default(8082),
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-baseline'),
+  /**
+   * Which consumer groups this process runs: both by default; one each in two processes
+   * (or Deployments) gives the aggregator — on the path to every alert — a thread of its own.
+   */
+  BASELINE_ROLES: commaList(z.enum(baselineRoles))
+    .default(['aggregator', 'archiver'])
+    .transform((roles) => [...new Set(roles)]),
   AGGREGATOR_GROUP_ID: z.string().min(1).default('costwatch-aggregator'),
   ARCHIVER_GROUP_ID: z.string().min(1).default('costwatch-archiver'),
   /** Records handled per database round trip. */
@@ -30,6 +40,8 @@ export const baselineConfigSchema = z.object({
   AGGREGATOR_WRITE_BEHIND_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** Unwritten day documents that force a write before AGGREGATOR_WRITE_BEHIND_MS is up (bounds memory). */
   AGGREGATOR_WRITE_BEHIND_MAX_DOCUMENTS: z.coerce.number().int().min(1).max(200_000).default(20_000),
+  /** Day documents the aggregator keeps in memory; at least the number of series with data today (else batches read them back). */
+  AGGREGATOR_CACHE_DOCUMENTS: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
   AGGREGATOR_STORE_RECORDS: z
     .enum(['true', 'false'])
     .default('false')

@@ -1,3 +1,5 @@
+import type { BaselineRole } from '../config/baseline.config';
+
 export const CONSUMER_SETTINGS = Symbol('CONSUMER_SETTINGS');
 
 export interface ConsumerSettings {
@@ -6,4 +8,6 @@ export interface ConsumerSettings {
   batchSize: number;
   maxAttempts: number;
   partitionsConcurrently: number;
+  /** The consumer groups this process runs. */
+  roles: readonly BaselineRole[];
 }

@@ -18,7 +18,8 @@ const toIncoming = (items: RecordItem[]) => items.map(({ event, context }) => ({
 /**
  * The baseline service's two consumer groups on billing.records.v1: the archiver (S3) and
  * the aggregator (MongoDB rollups, snapshots, day closing). Separate groups, so a slow S3
- * never holds back detection and each keeps its own committed offsets.
+ * never holds back detection and each keeps its own committed offsets; BASELINE_ROLES
+ * can run them in separate processes.
  */
 @Injectable()
 export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -32,7 +33,7 @@ export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicati
     private readonly aggregate: AggregateRecordsUseCase,
     archive: ArchiveRecordsUseCase,
     readiness: Readiness,
-    @Inject(CONSUMER_SETTINGS) settings: ConsumerSettings,
+    @Inject(CONSUMER_SETTINGS) private readonly settings: ConsumerSettings,
     @Inject(TOPIC_NAMES) topics: TopicNames,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
@@ -44,22 +45,29 @@ export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicati
       // Partitions hold disjoint series, so their batches can overlap their database round trips.
       partitionsConsumedConcurrently: settings.partitionsConcurrently,
     };
-    this.consumers = [
-      new EventConsumer(
-        kafka,
-        { ...common, groupId: settings.aggregatorGroup, deferCommit: true, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
-        publisher,
-        logger,
-        metrics,
-      ),
-      new EventConsumer(
-        kafka,
-        { ...common, groupId: settings.archiverGroup, onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
-        publisher,
-        logger,
-        metrics,
-      ),
-    ];
+    this.consumers = [];
+    if (settings.roles.includes('aggregator')) {
+      this.consumers.push(
+        new EventConsumer(
+          kafka,
+          { ...common, groupId: settings.aggregatorGroup, deferCommit: true, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
+          publisher,
+          logger,
+          metrics,
+        ),
+      );
+    }
+    if (settings.roles.includes('archiver')) {
+      this.consumers.push(
+        new EventConsumer(
+          kafka,
+          { ...common, groupId: settings.archiverGroup, onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
+          publisher,
+          logger,
+          metrics,
+        ),
+      );
+    }
     readiness.add({
       name: 'consumers',
       check: () => (this.consumers.every((c) => c.isReady) ? Promise.resolve() : Promise.reject(new Error('consumer groups not joined yet'))),
@@ -84,7 +92,7 @@ export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     this.abort.abort();
     // Day documents still in memory are written, so their batches' commits go out before leaving.
-    await this.aggregate.close(SHUTDOWN_WRITE_TIMEOUT_MS);
+    if (this.settings.roles.includes('aggregator')) await this.aggregate.close(SHUTDOWN_WRITE_TIMEOUT_MS);
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 }

@@ -1,0 +1,30 @@
+import { ConfigError } from '@costwatch/config';
+import { loadBaselineConfig } from './baseline.config';
+
+const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadBaselineConfig({ ...base, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.problem}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('baseline config: BASELINE_ROLES', () => {
+  it('runs the aggregator and the archiver by default', () => {
+    expect(loadBaselineConfig(base).BASELINE_ROLES).toEqual(['aggregator', 'archiver']);
+  });
+
+  it('runs one role alone, listed once however often it is named', () => {
+    expect(loadBaselineConfig({ ...base, BASELINE_ROLES: 'archiver' }).BASELINE_ROLES).toEqual(['archiver']);
+    expect(loadBaselineConfig({ ...base, BASELINE_ROLES: 'aggregator, aggregator' }).BASELINE_ROLES).toEqual(['aggregator']);
+  });
+
+  it('an unknown or empty role list stops startup naming BASELINE_ROLES', () => {
+    expect(problemsOf({ BASELINE_ROLES: 'aggregator,detector' })).toEqual([expect.stringMatching(/^BASELINE_ROLES: /)]);
+    expect(problemsOf({ BASELINE_ROLES: ' , ' })).toEqual([expect.stringMatching(/^BASELINE_ROLES: must list at least one value/)]);
+  });
+});
