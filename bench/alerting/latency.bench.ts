@@ -117,16 +117,18 @@ async function judgedSnapshots(port: number): Promise<number> {
 }
 
 /**
- * Where a spike's time goes, from the Kafka timestamps of the messages it caused: record sent
- * → its hourly snapshot appended (aggregator) → its firing anomaly appended (detector). The
- * → its first firing POST received (notifier).
+ * Where a spike's time goes, from the broker append times of the messages it caused: record
+ * appended to billing.records.v1 → its hourly snapshot appended (aggregator) → its firing
+ * anomaly appended (detector) → its first firing POST received (notifier). Also the whole
+ * path from the append, which leaves out the load generator's own publishing time.
  */
 async function stageBreakdown(kafka: Kafka, topics: TopicNames, groupId: string, spikes: ReadonlyMap<string, { sentMs: number; hour: string }>, postedAt: ReadonlyMap<string, number>): Promise<string[]> {
+  const recordAt = new Map<string, number>();
   const snapshotAt = new Map<string, number>();
   const anomalyAt = new Map<string, number>();
   const consumer = kafka.consumer({ groupId });
   await consumer.connect();
-  await consumer.subscribe({ topics: [topics.hourlySnapshots, topics.anomalies], fromBeginning: true });
+  await consumer.subscribe({ topics: [topics.billingRecords, topics.hourlySnapshots, topics.anomalies], fromBeginning: true });
   await consumer.run({
     eachMessage: ({ topic, message }) => {
       const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as { payload?: Record<string, unknown> & { series?: Record<string, unknown> } };
@@ -136,12 +138,13 @@ async function stageBreakdown(kafka: Kafka, topics: TopicNames, groupId: string,
       const spike = spikes.get(key);
       if (!spike) return Promise.resolve();
       const at = Number(message.timestamp);
+      if (topic === topics.billingRecords && String(payload['periodStart']).slice(0, 13) === spike.hour) recordAt.set(key, at);
       if (topic === topics.hourlySnapshots && `${String(payload['date'])}T${String(payload['hour']).padStart(2, '0')}` === spike.hour) snapshotAt.set(key, at);
       if (topic === topics.anomalies && payload['state'] === 'firing' && !anomalyAt.has(key)) anomalyAt.set(key, at);
       return Promise.resolve();
     },
   });
-  await waitUntil('the spikes\' snapshots and anomalies', () => Promise.resolve(snapshotAt.size >= spikes.size && anomalyAt.size >= spikes.size), 30_000).catch(() => undefined);
+  await waitUntil("the spikes' records, snapshots and anomalies", () => Promise.resolve(recordAt.size >= spikes.size && snapshotAt.size >= spikes.size && anomalyAt.size >= spikes.size), 60_000).catch(() => undefined);
   await consumer.disconnect();
   const stage = (name: string, from: (key: string) => number | undefined, to: (key: string) => number | undefined): string => {
     const values = [...spikes.keys()].flatMap((key) => {
@@ -150,13 +153,15 @@ async function stageBreakdown(kafka: Kafka, topics: TopicNames, groupId: string,
       return start === undefined || end === undefined ? [] : [end - start];
     });
     values.sort((a, b) => a - b);
-    return `  ${name} (ms): p50 ${percentile(values, 50).toFixed(0)}, p99 ${percentile(values, 99).toFixed(0)} (n = ${values.length})`;
+    return `  ${name} (ms): p50 ${percentile(values, 50).toFixed(0)}, p90 ${percentile(values, 90).toFixed(0)}, p99 ${percentile(values, 99).toFixed(0)} (n = ${values.length})`;
   };
   return [
-    'stages, from Kafka timestamps (same clock, ms resolution):',
-    stage('record sent → snapshot appended (aggregator)', (k) => spikes.get(k)?.sentMs, (k) => snapshotAt.get(k)),
+    'stages, from broker append times (ms resolution):',
+    stage('record handed to the producer → appended (load generator)', (k) => spikes.get(k)?.sentMs, (k) => recordAt.get(k)),
+    stage('record appended → snapshot appended (aggregator)', (k) => recordAt.get(k), (k) => snapshotAt.get(k)),
     stage('snapshot → anomaly appended (detector)', (k) => snapshotAt.get(k), (k) => anomalyAt.get(k)),
     stage('anomaly → Alertmanager POST received (notifier)', (k) => anomalyAt.get(k), (k) => postedAt.get(k)),
+    stage('record appended → Alertmanager POST received (the pipeline)', (k) => recordAt.get(k), (k) => postedAt.get(k)),
   ];
 }
 
@@ -174,6 +179,15 @@ async function main(): Promise<void> {
   const profileDir = options.profile ? resolve(root, 'bench-profiles', run) : undefined;
 
   const kafka = createKafka({ brokers: (stack['KAFKA_BROKERS'] ?? '').split(','), clientId: 'latency-bench', logger: pino({ level: 'silent' }) });
+  // Broker append times on every topic: the stage breakdown reads when each message was
+  // appended, on the broker's clock, whatever the producer's event loop was doing.
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [topics.billingRecords, topics.hourlySnapshots, topics.dailyTotals, topics.anomalies].map((topic) => ({ topic, numPartitions: 6, replicationFactor: -1, configEntries: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] })),
+  });
+  await admin.disconnect();
   await ensureTopics(kafka, [
     { topic: topics.billingRecords, numPartitions: 6 },
     { topic: topics.hourlySnapshots, numPartitions: 6 },

@@ -31,6 +31,12 @@ export const kafkaSettings = {
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may only contain letters, digits, ".", "_" and "-"').default(''),
   /** Deliveries of one message before it goes to the dead-letter topic. */
   KAFKA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /**
+   * Bytes a consumer fetches per partition at most. A consumer handles a whole fetch before
+   * it fetches again, so this bounds how long a new message waits behind the ones before
+   * it: about 130 billing records of 500 bytes per partition by default.
+   */
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
 };
 
 export const mongoSettings = {

@@ -277,4 +277,44 @@ describe('EventConsumer lag reporting (real Kafka)', () => {
     // Before each chunk the lag is what the previous chunk left (the first one races the start-up poll).
     expect(lagSeen.slice(1)).toEqual([40, 30, 20, 10]);
   });
+  it('hands over a backlog in fetches of about fetchMaxBytesPerPartition, not all at once', async () => {
+    const topic = uniqueName('records');
+    await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
+    // Ten sends of 100 records: ten record batches of ~40 KB on one partition, read as a backlog.
+    for (let send = 0; send < 10; send += 1) {
+      await publisher.publish(
+        topic,
+        billingRecordEventSchema,
+        Array.from({ length: 100 }, (_, i) => ({ key: 'k', event: createEnvelope('billing.record', 'test', record(`svc-${send}-${i}`, '1')) })),
+      );
+    }
+    const batchSizes: number[] = [];
+    const consume = async (fetchMaxBytesPerPartition?: number): Promise<number[]> => {
+      batchSizes.length = 0;
+      consumer = new EventConsumer(
+        kafka,
+        {
+          groupId: uniqueName('group'),
+          topic,
+          schema: billingRecordEventSchema,
+          ...(fetchMaxBytesPerPartition ? { fetchMaxBytesPerPartition } : {}),
+          maxBatchSize: 10_000,
+          handleBatch: (items) => Promise.resolve(void batchSizes.push(items.length)),
+        },
+        publisher,
+        logger,
+      );
+      await consumer.start();
+      await waitFor(() => (batchSizes.reduce((a, b) => a + b, 0) === 1_000 ? true : undefined), 'the whole backlog');
+      await consumer.stop();
+      consumer = undefined;
+      return [...batchSizes];
+    };
+    // A limit below one record batch: the broker still returns one whole record batch per fetch.
+    const small = await consume(1_024);
+    expect(small).toEqual(new Array<number>(10).fill(100));
+    // 1 MiB takes the whole backlog in one fetch.
+    const large = await consume(1_048_576);
+    expect(large).toEqual([1_000]);
+  });
 });

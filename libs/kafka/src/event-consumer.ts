@@ -54,7 +54,15 @@ interface CommonConsumerOptions<S extends z.ZodTypeAny> {
   onGroupJoin?: (partitions: number[]) => void;
   /** How often the group's lag is read from the broker (with metrics only); default 30 s. */
   lagPollIntervalMs?: number;
+  /**
+   * Bytes fetched per partition at most (default 64 KiB). kafkajs handles a whole fetch
+   * before the next one, so under load a large fetch makes new messages wait for all the
+   * messages fetched before them; a small one keeps that wait short.
+   */
+  fetchMaxBytesPerPartition?: number;
 }
+
+export const DEFAULT_FETCH_MAX_BYTES_PER_PARTITION = 65_536;
 
 export type ConsumerOptions<S extends z.ZodTypeAny> = CommonConsumerOptions<S> &
   (
@@ -96,7 +104,7 @@ export class EventConsumer<S extends z.ZodTypeAny> {
   ) {
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.logger = logger.child({ topic: options.topic, group: options.groupId });
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, maxBytesPerPartition: options.fetchMaxBytesPerPartition ?? DEFAULT_FETCH_MAX_BYTES_PER_PARTITION });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
       this.generation += 1;

@@ -27,6 +27,7 @@ export class AppModule {
       groupId: config.DETECTOR_GROUP_ID,
       batchSize: config.CONSUMER_BATCH_SIZE,
       maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+      fetchMaxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
       pendingRecheckMs: config.DETECTION_PENDING_RECHECK_MS,
     };
     return {

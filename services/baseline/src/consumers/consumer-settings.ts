@@ -7,6 +7,7 @@ export interface ConsumerSettings {
   archiverGroup: string;
   batchSize: number;
   maxAttempts: number;
+  fetchMaxBytesPerPartition: number;
   partitionsConcurrently: number;
   /** The consumer groups this process runs. */
   roles: readonly BaselineRole[];

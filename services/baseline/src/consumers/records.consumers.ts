@@ -41,6 +41,7 @@ export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicati
       topic: topics.billingRecords,
       schema: billingRecordEventSchema,
       retry: { maxAttempts: settings.maxAttempts },
+      fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
       maxBatchSize: settings.batchSize,
       // Partitions hold disjoint series, so their batches can overlap their database round trips.
       partitionsConsumedConcurrently: settings.partitionsConcurrently,

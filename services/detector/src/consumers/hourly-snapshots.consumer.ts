@@ -12,6 +12,7 @@ export interface ConsumerSettings {
   groupId: string;
   batchSize: number;
   maxAttempts: number;
+  fetchMaxBytesPerPartition: number;
   pendingRecheckMs: number;
 }
 
@@ -51,6 +52,7 @@ export class HourlySnapshotsConsumer implements OnApplicationBootstrap, OnApplic
         topic: topics.hourlySnapshots,
         schema: hourlySnapshotEventSchema,
         retry: { maxAttempts: settings.maxAttempts },
+        fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
         maxBatchSize: settings.batchSize,
         onGroupJoin: () => judge.reset(),
         handleBatch: (items) => judge.execute(toIncoming(items)),

@@ -12,6 +12,7 @@ export interface ConsumerSettings {
   retry: Partial<RetryPolicy>;
   /** Partitions handled side by side (an alert stream's events share a partition, so its order holds). */
   partitionsConcurrently?: number;
+  fetchMaxBytesPerPartition?: number;
 }
 
 /** Alert streams of one batch handled at once (each stream's events stay in order). */
@@ -73,6 +74,7 @@ export function createAnomalyConsumer(
       schema: anomalyEventSchema,
       retry: settings.retry,
       ...(settings.partitionsConcurrently ? { partitionsConsumedConcurrently: settings.partitionsConcurrently } : {}),
+      ...(settings.fetchMaxBytesPerPartition ? { fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition } : {}),
       handleBatch: (items) => handleByStream(items, (item) => fingerprint(item.event.payload), handle, STREAMS_CONCURRENTLY),
     },
     deadLetters,

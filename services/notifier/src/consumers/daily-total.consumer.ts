@@ -22,6 +22,7 @@ export function createDailyTotalConsumer(
       schema: dailyTotalEventSchema,
       retry: settings.retry,
       ...(settings.partitionsConcurrently ? { partitionsConsumedConcurrently: settings.partitionsConcurrently } : {}),
+      ...(settings.fetchMaxBytesPerPartition ? { fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition } : {}),
       handle: async (event, context) => {
         const correlationId = event.correlationId ?? context.correlationId;
         await useCase.execute({ eventId: event.eventId, total: event.payload, ...(correlationId ? { correlationId } : {}) }, context.logger);

@@ -46,9 +46,10 @@ export class NotifierRuntime implements OnApplicationBootstrap, BeforeApplicatio
     this.logger = logger.child({ component: 'notifier' });
     const retry = { maxAttempts: config.KAFKA_MAX_ATTEMPTS };
     const partitionsConcurrently = config.CONSUMER_PARTITIONS_CONCURRENTLY;
+    const fetchMaxBytesPerPartition = config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION;
     this.consumers = [
-      createAnomalyConsumer(kafka, { topic: topics.anomalies, groupId: `${config.KAFKA_GROUP_ID}.anomalies`, retry, partitionsConcurrently }, notifier.notifyAnomaly, publisher, logger, kafkaMetrics),
-      createDailyTotalConsumer(kafka, { topic: topics.dailyTotals, groupId: `${config.KAFKA_GROUP_ID}.daily-totals`, retry, partitionsConcurrently }, notifier.publishDailyTotal, publisher, logger, kafkaMetrics),
+      createAnomalyConsumer(kafka, { topic: topics.anomalies, groupId: `${config.KAFKA_GROUP_ID}.anomalies`, retry, partitionsConcurrently, fetchMaxBytesPerPartition }, notifier.notifyAnomaly, publisher, logger, kafkaMetrics),
+      createDailyTotalConsumer(kafka, { topic: topics.dailyTotals, groupId: `${config.KAFKA_GROUP_ID}.daily-totals`, retry, partitionsConcurrently, fetchMaxBytesPerPartition }, notifier.publishDailyTotal, publisher, logger, kafkaMetrics),
     ];
     this.sweeper = new SweepTimer(() => notifier.metrics.jobs.track(SWEEP_JOB, () => notifier.sweep.run(this.logger)), config.ALERTMANAGER_RESEND_INTERVAL, this.logger);
     readiness.add({
