@@ -13,6 +13,12 @@ type RecordItem = BatchItem<(typeof billingRecordEventSchema)['_zod']['output']>
 
 const SHUTDOWN_WRITE_TIMEOUT_MS = 10_000;
 
+/**
+ * The archiver is off the path to an alert and writes one S3 part file per batch: large
+ * fetches give few, large part files (the aggregator's fetches stay small, for latency).
+ */
+const ARCHIVER_FETCH_MAX_BYTES_PER_PARTITION = 1_048_576;
+
 const toIncoming = (items: RecordItem[]) => items.map(({ event, context }) => ({ record: event.payload, partition: context.partition }));
 
 /**
@@ -62,7 +68,7 @@ export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicati
       this.consumers.push(
         new EventConsumer(
           kafka,
-          { ...common, groupId: settings.archiverGroup, onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
+          { ...common, groupId: settings.archiverGroup, fetchMaxBytesPerPartition: Math.max(settings.fetchMaxBytesPerPartition, ARCHIVER_FETCH_MAX_BYTES_PER_PARTITION), onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
           publisher,
           logger,
           metrics,
