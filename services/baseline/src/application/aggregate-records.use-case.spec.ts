@@ -23,7 +23,7 @@ function record(serviceId: 'compute' | 'storage', h: number): BillingRecord {
 }
 
 /** The aggregator and day closing over in-memory stores, one consumer owning partition 0. */
-function aggregatorUnderTest() {
+function aggregatorUnderTest(options: { writeBehind?: { ms: number; maxDocuments: number }; writeDaily?: (docs: readonly DailyDocument[]) => Promise<void> } = {}) {
   const daily = new Map<string, DailyDocument>();
   const series = new Map<string, SeriesDocument>();
   const days = new Map<string, boolean>();
@@ -51,10 +51,11 @@ function aggregatorUnderTest() {
     all: () => Promise.resolve([...series.values()]),
   } as unknown as SeriesRepository;
   const rollups = {
-    findDaily: (ids: readonly string[]) => Promise.resolve(ids.flatMap((id) => daily.get(id) ?? [])),
-    writeDaily: (docs: readonly DailyDocument[]) => Promise.resolve(docs.forEach((doc) => daily.set(doc._id, doc))),
+    findDaily: (ids: readonly string[]) => Promise.resolve(ids.flatMap((id) => (daily.has(id) ? [structuredClone(daily.get(id)!)] : []))),
+    // Stored as a copy, as a database would: later changes to the objects do not reach it.
+    writeDaily: options.writeDaily ?? ((docs: readonly DailyDocument[]) => Promise.resolve(docs.forEach((doc) => daily.set(doc._id, structuredClone(doc))))),
   } as unknown as RollupsRepository;
-  const settings = { dayCloseGraceMs: 0, baselineWindowDays: 30, storeRecords: false, writeBehindMs: 0, writeBehindMaxDocuments: 1_000, cacheDocuments: 1_000 };
+  const settings = { dayCloseGraceMs: 0, baselineWindowDays: 30, storeRecords: false, writeBehindMs: options.writeBehind?.ms ?? 0, writeBehindMaxDocuments: options.writeBehind?.maxDocuments ?? 1_000, cacheDocuments: 1_000 };
   const metrics = new BaselineMetrics(new Registry());
   const baselines = { write: () => Promise.resolve() } as unknown as BaselinesRepository;
   const closeDay = new CloseDayUseCase(seriesRepository, rollups, baselines, daysRepository, events, settings, pino({ level: 'silent' }), metrics);
@@ -111,5 +112,35 @@ describe('AggregateRecordsUseCase day closing', () => {
     expect(day?.hours[5]).toBe(106);
     // The open day is not touched by the restatement of the closed one.
     expect(t.series.get('d1|p1|compute|USD')?.days['2026-02-03']).toBeUndefined();
+  });
+});
+
+describe('AggregateRecordsUseCase day documents in memory', () => {
+  it('does not change a day document while it is being written; the next version is written after it', async () => {
+    const writes: Array<{ docs: readonly DailyDocument[]; release: () => void }> = [];
+    const t = aggregatorUnderTest({
+      // Every changed document is written at once, and each write waits until the test releases it.
+      writeBehind: { ms: 60_000, maxDocuments: 1 },
+      writeDaily: (docs) => new Promise<void>((release) => writes.push({ docs, release })),
+    });
+    const first = await t.useCase.execute(onPartition0([record('compute', 0)]));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    const beingWritten = writes[0]!.docs[0]!;
+    expect([...beingWritten.records.keys()]).toEqual([record('compute', 0).id]);
+
+    // Hour 1 of the same day arrives while hour 0's document is in the write.
+    const second = await t.useCase.execute(onPartition0([record('compute', 1)]));
+    expect([...beingWritten.records.keys()]).toEqual([record('compute', 0).id]);
+    expect(beingWritten.amount).toBe('1');
+
+    writes[0]!.release();
+    await first?.durable;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2);
+    expect(writes[1]!.docs[0]!.records.size).toBe(2);
+    expect(writes[1]!.docs[0]!.amount).toBe('3');
+    writes[1]!.release();
+    await second?.durable;
   });
 });

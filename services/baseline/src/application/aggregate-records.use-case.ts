@@ -103,7 +103,9 @@ export class AggregateRecordsUseCase {
     const daily: DailyDocument[] = [];
     for (const [key, incoming] of byDay) {
       const before = previous.get(key);
-      const next = mergeDay(key, before, incoming, accepted);
+      // The records of a document not being written are taken over, not copied: a copy per
+      // merge is garbage a busy aggregator spends its time collecting.
+      const next = mergeDay(key, before, incoming, accepted, before !== undefined && !this.writeBehind.isWriting(before));
       if (!next) continue;
       const changes = changedHours(before, next);
       for (const hour of changes) {
@@ -185,10 +187,14 @@ function parseDayKey(key: string) {
   return { date, domainId, projectId, serviceId, currency };
 }
 
-/** The day document after merging incoming records (newest `collectedAt` per id wins); undefined when nothing changed. */
-export function mergeDay(key: string, before: DailyDocument | undefined, incoming: readonly BillingRecord[], accepted: BillingRecord[] = []): DailyDocument | undefined {
-  // Copied, not changed in place: `before` may be in a write that has not been serialized yet.
-  const records = new Map(before?.records);
+/**
+ * The day document after merging incoming records (newest `collectedAt` per id wins);
+ * undefined when nothing changed. With `takeOverRecords`, the new document reuses (and
+ * changes) `before`'s records, so `before` must be superseded by it and not be in a write
+ * that may not have been serialized yet; otherwise they are copied.
+ */
+export function mergeDay(key: string, before: DailyDocument | undefined, incoming: readonly BillingRecord[], accepted: BillingRecord[] = [], takeOverRecords = false): DailyDocument | undefined {
+  const records = takeOverRecords && before ? before.records : new Map(before?.records);
   let changed = false;
   let serviceName = before?.serviceName;
   for (const record of incoming) {

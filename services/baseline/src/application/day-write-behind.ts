@@ -49,6 +49,11 @@ export class DayWriteBehind {
     private readonly onWriteError: (error: unknown, attempt: number) => void,
   ) {}
 
+  /** Whether this very object is being written now (its contents must not change until the write is done). */
+  isWriting(doc: DailyDocument): boolean {
+    return this.inflight.get(doc._id) === doc;
+  }
+
   /** The newest unwritten version of a document, if any. */
   get(id: string): DailyDocument | undefined {
     return this.dirty.get(id) ?? this.inflight.get(id);

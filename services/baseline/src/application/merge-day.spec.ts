@@ -30,4 +30,14 @@ describe('mergeDay', () => {
     const first = mergeDay(KEY, undefined, records)!;
     expect(mergeDay(KEY, first, records)).toBeUndefined();
   });
+
+  it('leaves the day it merged into as it was, unless told to take its records over', () => {
+    const first = mergeDay(KEY, undefined, [record(1, '10', '2026-11-02T03:00:00Z')])!;
+    const copied = mergeDay(KEY, first, [record(2, '5', '2026-11-02T03:00:00Z')])!;
+    expect(first.records.size).toBe(1);
+    expect(first.amount).toBe('10');
+    const takenOver = mergeDay(KEY, first, [record(2, '5', '2026-11-02T03:00:00Z')], [], true)!;
+    expect(takenOver.records).toBe(first.records);
+    expect({ ...takenOver, records: [...takenOver.records] }).toEqual({ ...copied, records: [...copied.records] });
+  });
 });
