@@ -6,8 +6,9 @@
  *
  * Starts baseline, detector and notifier as processes on the local stack (tools/infra) with
  * a fresh topic prefix and database. Warm-up (not measured): one day of history for every
- * series plus two hours of the next day, so the day is closed, baselines exist and the
- * detector has them cached. Measured: `--hours` further hours published at `--rate`
+ * series plus two hours of the next day, so the day is closed, baselines exist, the
+ * detector has them cached, the archiver has caught up and the notifier has handled the
+ * daily totals. Measured: `--hours` further hours published at `--rate`
  * records/s, each hour with `--spikes` series at 8× their level. The notifier sends every
  * alert to the real Alertmanager and to a local node:http recorder (an extra
  * ALERTMANAGER_URL); the latency of a spike is the recorder's arrival time of its firing
@@ -107,6 +108,16 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs:
 }
 
 /** Snapshots the detector has judged (every verdict but "stale"), from its /metrics. */
+/** Messages a service's consumers of `topic` have handled, from its /metrics. */
+async function consumedMessages(port: number, topic: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let consumed = 0;
+  for (const match of text.matchAll(/^costwatch_messages_consumed_total\{([^}]*)\} (\S+)$/gm)) {
+    if (match[1]?.includes(`topic="${topic}"`)) consumed += Number(match[2]);
+  }
+  return consumed;
+}
+
 async function judgedSnapshots(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   let judged = 0;
@@ -233,6 +244,7 @@ async function main(): Promise<void> {
     },
   ];
   const detectorPort = 18592;
+  const notifierPort = 18593;
   const children = processes.map(({ label, service, port, env }) => ({ label, port, child: startService(service, label, { ...env, HTTP_PORT: String(port) }, profileDir) }));
   const mongo = new MongoClient(stack['MONGO_URL'] ?? '');
   try {
@@ -265,8 +277,18 @@ async function main(): Promise<void> {
     const warmStarted = Date.now();
     for (let hour = 0; hour < 26; hour += 1) await send(hourRecords(hour, new Set()));
     await waitUntil('the detector to judge the warm-up', async () => (await judgedSnapshots(detectorPort)) >= 26 * options.series, 600_000);
+    // Closing the first day also made a daily total per series for the notifier and a day
+    // file for the archiver: the measured hours start once those are done too, so they
+    // measure the steady state, not the once-a-day close.
+    const baselinePorts = children.filter(({ label }) => label !== 'detector' && label !== 'notifier').map(({ port }) => port);
+    await waitUntil('the notifier to handle the daily totals', async () => (await consumedMessages(notifierPort, topics.dailyTotals)) >= options.series, 600_000);
+    await waitUntil(
+      'the archiver to archive the warm-up',
+      async () => (await Promise.all(baselinePorts.map((port) => consumedMessages(port, topics.billingRecords)))).reduce((a, b) => a + b, 0) >= 2 * 26 * options.series,
+      600_000,
+    );
     const warmSeconds = (Date.now() - warmStarted) / 1000;
-    process.stdout.write(`warm-up: ${26 * options.series} records in ${warmSeconds.toFixed(1)} s = ${((26 * options.series) / warmSeconds).toFixed(0)} records/s (the pipeline's capacity)\n${formatCpu(warmCpu.stop())}\n`);
+    process.stdout.write(`warm-up: ${26 * options.series} records in ${warmSeconds.toFixed(1)} s = ${((26 * options.series) / warmSeconds).toFixed(0)} records/s through every stage (the first day closed, judged, archived and its daily totals notified)\n${formatCpu(warmCpu.stop())}\n`);
 
     // Measured: `hours` hours at `rate` records/s, paced per 500-record chunk.
     const sentAt = new Map<string, number>();

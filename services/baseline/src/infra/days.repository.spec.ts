@@ -61,4 +61,31 @@ describe('DaysRepository open-day reads', () => {
     expect(await repository.isClosed('2026-05-31', 60_000)).toBe(true);
     expect(reads.findOne).toBe(1);
   });
+
+  it('answers from the last list at once when it is stale, and reads the new one in the background', async () => {
+    const days = new Map([['2026-06-01', false]]);
+    const { db, reads } = fakeDb(days);
+    const repository = new DaysRepository(db, 'billing_days');
+    expect(await repository.openDays(1)).toEqual(['2026-06-01']);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    days.set('2026-06-01', true); // closed by another instance
+    expect(await repository.openDays(1)).toEqual(['2026-06-01']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads.find).toBe(2);
+    expect(await repository.openDays(60_000)).toEqual([]);
+  });
+
+  it('keeps a day it closed closed, even when a read from before the close comes back later', async () => {
+    const days = new Map([['2026-06-01', false], ['2026-06-02', false]]);
+    const { db } = fakeDb(days);
+    const repository = new DaysRepository(db, 'billing_days');
+    await repository.openDays(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The background read starts (and sees both days open) before this instance closes one.
+    const stale = repository.openDays(1);
+    await repository.markClosed('2026-06-01', new Date());
+    await stale;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await repository.openDays(60_000)).toEqual(['2026-06-02']);
+  });
 });

@@ -19,6 +19,7 @@ export class DaysRepository {
   private readonly touched = new Set<string>();
   /** The open days as last read, for callers that accept an answer up to a given age. */
   private openSnapshot: { readAt: number; days: Set<string> } | undefined;
+  private refreshing: Promise<void> | undefined;
 
   constructor(db: Db, name: 'billing_days' | 'archive_days') {
     this.collection = db.collection<DayDocument>(name);
@@ -42,18 +43,30 @@ export class DaysRepository {
   }
 
   /**
-   * The days still open. With `maxAgeMs`, a list read at most that long ago will do (the
-   * consumers ask on every batch): a day another instance closed meanwhile may still be
+   * The days still open. With `maxAgeMs` (the consumers ask on every batch), the list last
+   * read is answered at once, and read again in the background once it is older than that,
+   * so no batch waits for the read: a day another instance closed meanwhile may still be
    * listed (closing again is idempotent) and one it opened may be missing for that long
    * (closing late is safe); this instance's own touches and closes are applied at once.
    */
   async openDays(maxAgeMs = 0): Promise<string[]> {
-    const now = Date.now();
-    if (!this.openSnapshot || now - this.openSnapshot.readAt > maxAgeMs) {
-      const documents = await this.collection.find({ closed: false }, { projection: { _id: 1 } }).toArray();
-      this.openSnapshot = { readAt: now, days: new Set(documents.map((d) => d._id)) };
-    }
-    return [...this.openSnapshot.days].sort();
+    if (!this.openSnapshot || maxAgeMs === 0) await this.readOpenDays();
+    else if (Date.now() - this.openSnapshot.readAt > maxAgeMs) this.refreshOpenDays();
+    return [...(this.openSnapshot?.days ?? [])].sort();
+  }
+
+  private async readOpenDays(): Promise<void> {
+    const readAt = Date.now();
+    const documents = await this.collection.find({ closed: false }, { projection: { _id: 1 } }).toArray();
+    // A day closed here while the read was under way stays closed.
+    this.openSnapshot = { readAt, days: new Set(documents.map((d) => d._id).filter((day) => !this.knownClosed.has(day))) };
+  }
+
+  private refreshOpenDays(): void {
+    // A failed read keeps the last list; the next batch asks again.
+    this.refreshing ??= this.readOpenDays()
+      .catch(() => undefined)
+      .finally(() => (this.refreshing = undefined));
   }
 
   /** Whether the day is closed; with `maxAgeMs`, "open" in a list of open days read at most that long ago will do. */
