@@ -17,3 +17,14 @@ export class ConfigError extends Error {
     );
   }
 }
+
+/** What a config loader refuses, as `SETTING: problem` lines; none when it accepts the environment. */
+export function configProblems(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.problem}`);
+    throw error;
+  }
+  return [];
+}

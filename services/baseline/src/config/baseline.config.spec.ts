@@ -1,17 +1,9 @@
-import { ConfigError } from '@costwatch/config';
+import { configProblems } from '@costwatch/config';
 import { loadBaselineConfig } from './baseline.config';
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadBaselineConfig({ ...base, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.problem}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (env: Record<string, string>): string[] => configProblems(() => loadBaselineConfig({ ...base, ...env }));
 
 describe('baseline config: BASELINE_ROLES', () => {
   it('runs the aggregator and the archiver by default', () => {

@@ -1,17 +1,9 @@
-import { ConfigError } from '@costwatch/config';
+import { configProblems } from '@costwatch/config';
 import { globalRuleSettings, loadDetectorConfig } from './detector.config';
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/' };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadDetectorConfig({ ...base, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((p) => `${p.setting}: ${p.problem}`);
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (env: Record<string, string>): string[] => configProblems(() => loadDetectorConfig({ ...base, ...env }));
 
 describe('detector config', () => {
   it('defaults: seed rule, resolve after 2 hours, group costwatch-detector', () => {
