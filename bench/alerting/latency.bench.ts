@@ -56,26 +56,22 @@ const START_MS = Date.UTC(2026, 5, 1);
 const root = resolve(__dirname, '../../..');
 
 
-/** Records the first firing POST per series (`domain|project|service`): `performance.now()` and wall clock. */
-function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Map<string, number>; firstFiringWall: Map<string, number>; posts: () => number }> {
+/** Records the first firing POST per series (`domain|project|service`), in wall-clock ms (the broker's clock too). */
+function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Map<string, number>; posts: () => number }> {
   const firstFiring = new Map<string, number>();
-  const firstFiringWall = new Map<string, number>();
   let posts = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const at = performance.now();
+      const at = Date.now();
       posts += 1;
       try {
         const alerts = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Array<{ labels: Record<string, string>; endsAt?: string }>;
         for (const alert of alerts) {
           const key = `${alert.labels['domain']}|${alert.labels['project']}|${alert.labels['service']}`;
           const firing = !alert.endsAt || Date.parse(alert.endsAt) > Date.now();
-          if (firing && !firstFiring.has(key)) {
-            firstFiring.set(key, at);
-            firstFiringWall.set(key, Date.now());
-          }
+          if (firing && !firstFiring.has(key)) firstFiring.set(key, at);
         }
       } catch {
         // not an alert batch; ignore
@@ -87,14 +83,14 @@ function startRecorder(): Promise<{ server: Server; url: string; firstFiring: Ma
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      resolveStart({ server, url: `http://127.0.0.1:${port}`, firstFiring, firstFiringWall, posts: () => posts });
+      resolveStart({ server, url: `http://127.0.0.1:${port}`, firstFiring, posts: () => posts });
     }),
   );
 }
 
 function startService(service: string, label: string, env: Record<string, string>, profileDir: string | undefined): ChildProcess {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, label)}`] : [];
-  const child = spawn(process.execPath, [...profile, resolve(root, `dist/services/${service}/src/main.js`)], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...profile, resolve(root, `dist/services/${service}/src/main.js`)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   return child;
 }
 
@@ -291,8 +287,7 @@ async function main(): Promise<void> {
     process.stdout.write(`warm-up: ${26 * options.series} records in ${warmSeconds.toFixed(1)} s = ${((26 * options.series) / warmSeconds).toFixed(0)} records/s through every stage (the first day closed, judged, archived and its daily totals notified)\n${formatCpu(warmCpu.stop())}\n`);
 
     // Measured: `hours` hours at `rate` records/s, paced per 500-record chunk.
-    const sentAt = new Map<string, number>();
-    /** Per spiked series: wall-clock send time and its spiked hour (`YYYY-MM-DDTHH`), for the stage breakdown. */
+    /** Per spiked series: when its record was handed to the producer (wall clock) and its spiked hour (`YYYY-MM-DDTHH`). */
     const spikes = new Map<string, { sentMs: number; hour: string }>();
     let spikeIndex = 0;
     // Built before the clock starts: making records is the source's work, not the pipeline's.
@@ -311,13 +306,9 @@ async function main(): Promise<void> {
         const due = measuredStarted + (published / options.rate) * 1000;
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const now = performance.now();
-        const nowMs = Date.now();
+        const sentMs = Date.now();
         chunk.forEach((record, j) => {
-          if (!spiked.has(i + j)) return;
-          const key = `${record.domainId}|${record.projectId}|${record.serviceId}`;
-          sentAt.set(key, now);
-          spikes.set(key, { sentMs: nowMs, hour });
+          if (spiked.has(i + j)) spikes.set(`${record.domainId}|${record.projectId}|${record.serviceId}`, { sentMs, hour });
         });
         await send(chunk);
         published += chunk.length;
@@ -325,18 +316,18 @@ async function main(): Promise<void> {
     }
     const seconds = (performance.now() - measuredStarted) / 1000;
     const measuredShares = measuredCpu.stop();
-    await waitUntil('every spike alert', () => Promise.resolve([...sentAt.keys()].every((key) => recorder.firstFiring.has(key))), 120_000).catch((error: unknown) => {
-      process.stdout.write(`${error instanceof Error ? error.message : String(error)}: ${[...sentAt.keys()].filter((k) => !recorder.firstFiring.has(k)).length} missing\n`);
+    await waitUntil('every spike alert', () => Promise.resolve([...spikes.keys()].every((key) => recorder.firstFiring.has(key))), 120_000).catch((error: unknown) => {
+      process.stdout.write(`${error instanceof Error ? error.message : String(error)}: ${[...spikes.keys()].filter((k) => !recorder.firstFiring.has(k)).length} missing\n`);
     });
-    const latencies = [...sentAt].flatMap(([key, at]) => {
+    const latencies = [...spikes].flatMap(([key, { sentMs }]) => {
       const arrived = recorder.firstFiring.get(key);
-      return arrived === undefined ? [] : [arrived - at];
+      return arrived === undefined ? [] : [arrived - sentMs];
     });
     latencies.sort((a, b) => a - b);
-    const stages = await stageBreakdown(kafka, topics, `${run}-probe`, spikes, recorder.firstFiringWall);
+    const stages = await stageBreakdown(kafka, topics, `${run}-probe`, spikes, recorder.firstFiring);
     process.stdout.write(
       [
-        `series: ${options.series}, measured hours: ${options.hours}, spikes: ${sentAt.size}`,
+        `series: ${options.series}, measured hours: ${options.hours}, spikes: ${spikes.size}`,
         `offered load: ${published} records in ${seconds.toFixed(1)} s = ${(published / seconds).toFixed(0)} records/s (target ${options.rate})`,
         `record published → Alertmanager POST (ms): p50 ${percentile(latencies, 50).toFixed(0)}, p90 ${percentile(latencies, 90).toFixed(0)}, p99 ${percentile(latencies, 99).toFixed(0)}, max ${(latencies[latencies.length - 1] ?? Number.NaN).toFixed(0)} (n = ${latencies.length})`,
         `target p99 < 1000 ms: ${percentile(latencies, 99) < 1000 ? 'met' : 'missed'}`,

@@ -90,7 +90,6 @@ async function pipeline(): Promise<{ ms: number; rssMb: number }> {
   await ensureTopics(kafka, [{ topic: topics.billingRecords, numPartitions: 6 }, { topic: topics.hourlySnapshots }, { topic: topics.dailyTotals }]);
   const service = spawn(process.execPath, [resolve(__dirname, '../../services/baseline/src/main.js')], {
     env: {
-      PATH: process.env['PATH'] ?? '',
       AGGREGATOR_STORE_RECORDS: String(storeRecords),
       HTTP_PORT: '18399',
       LOG_LEVEL: 'warn',

@@ -2,11 +2,12 @@ import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationB
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { billingRecordEventSchema, type TopicNames } from '@costwatch/contracts';
-import { EventConsumer, EventPublisher, KafkaMetrics, TOPIC_NAMES, partitionsWithBacklog, type BatchItem } from '@costwatch/kafka';
+import { EventConsumer, EventPublisher, KafkaMetrics, TOPIC_NAMES, partitionsWithBacklog, type BatchItem, type ConsumerOptions } from '@costwatch/kafka';
 import { ROOT_LOGGER, Readiness, keepTrying } from '@costwatch/observability';
 import { AggregateRecordsUseCase } from '../application/aggregate-records.use-case';
 import { ArchiveRecordsUseCase } from '../application/archive-records.use-case';
 import type { BacklogProbe } from '../application/day-clock';
+import type { BaselineRole } from '../config/baseline.config';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from './consumer-settings';
 
 type RecordItem = BatchItem<(typeof billingRecordEventSchema)['_zod']['output']>;
@@ -52,29 +53,11 @@ export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicati
       // Partitions hold disjoint series, so their batches can overlap their database round trips.
       partitionsConsumedConcurrently: settings.partitionsConcurrently,
     };
-    this.consumers = [];
-    if (settings.roles.includes('aggregator')) {
-      this.consumers.push(
-        new EventConsumer(
-          kafka,
-          { ...common, groupId: settings.aggregatorGroup, deferCommit: true, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
-          publisher,
-          logger,
-          metrics,
-        ),
-      );
-    }
-    if (settings.roles.includes('archiver')) {
-      this.consumers.push(
-        new EventConsumer(
-          kafka,
-          { ...common, groupId: settings.archiverGroup, fetchMaxBytesPerPartition: Math.max(settings.fetchMaxBytesPerPartition, ARCHIVER_FETCH_MAX_BYTES_PER_PARTITION), onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
-          publisher,
-          logger,
-          metrics,
-        ),
-      );
-    }
+    const groups: Record<BaselineRole, ConsumerOptions<typeof billingRecordEventSchema>> = {
+      aggregator: { ...common, groupId: settings.aggregatorGroup, deferCommit: true, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
+      archiver: { ...common, groupId: settings.archiverGroup, fetchMaxBytesPerPartition: Math.max(settings.fetchMaxBytesPerPartition, ARCHIVER_FETCH_MAX_BYTES_PER_PARTITION), onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
+    };
+    this.consumers = settings.roles.map((role) => new EventConsumer(kafka, groups[role], publisher, logger, metrics));
     readiness.add({
       name: 'consumers',
       check: () => (this.consumers.every((c) => c.isReady) ? Promise.resolve() : Promise.reject(new Error('consumer groups not joined yet'))),

@@ -69,10 +69,13 @@ export class DaysRepository {
       .finally(() => (this.refreshing = undefined));
   }
 
-  /** Whether the day is closed; with `maxAgeMs`, "open" in a list of open days read at most that long ago will do. */
+  /** Whether the day is closed; with `maxAgeMs`, "open" in the list of open days will do, on the same terms as openDays. */
   async isClosed(day: string, maxAgeMs = 0): Promise<boolean> {
     if (this.knownClosed.has(day)) return true;
-    if (this.openSnapshot && Date.now() - this.openSnapshot.readAt <= maxAgeMs && this.openSnapshot.days.has(day)) return false;
+    if (maxAgeMs > 0 && this.openSnapshot?.days.has(day)) {
+      if (Date.now() - this.openSnapshot.readAt > maxAgeMs) this.refreshOpenDays();
+      return false;
+    }
     const closed = (await this.collection.findOne({ _id: day }))?.closed === true;
     if (closed) this.knownClosed.add(day);
     return closed;

@@ -95,11 +95,8 @@ export class BaselinesRepository implements BaselineSource {
         if (doc?.closed) this.closedDays.add(day);
         return doc;
       });
-      const shared = read;
-      void shared.then(
-        () => this.dayReads.delete(day),
-        () => this.dayReads.delete(day),
-      );
+      const forget = () => this.dayReads.delete(day);
+      void read.then(forget, forget);
       this.dayReads.set(day, read);
     }
     return read;
