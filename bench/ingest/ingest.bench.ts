@@ -126,7 +126,7 @@ async function pipeline(): Promise<{ ms: number; rssMb: number }> {
   // exact (asked once the group has caught up, so polling does not load the database).
   for (;;) {
     rssMb = Math.max(rssMb, await processRssMb(service.pid));
-    const lag = await partitionLag(admin, 'costwatch-aggregator', topics.billingRecords);
+    const lag = await partitionLag(admin, `${prefix}costwatch-aggregator`, topics.billingRecords);
     if ([...lag.values()].every((n) => n === 0)) {
       const docs = await daily.find({}, { projection: { amount: 1 } }).toArray();
       if (docs.length === expected.size && docs.every((d) => expected.get(d._id) === d.amount)) break;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kafkaSettings, mongoSettings, parseConfig } from '@costwatch/config';
+import { groupIdSetting, kafkaSettings, mongoSettings, parseConfig, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -15,10 +15,11 @@ export const demoConfigSchema = z.object({
   ALERTMANAGER_URL: z.url({ protocol: /^https?$/ }),
   SYSLOG_FILE: z.string().min(1),
   COSTWATCH_CACHE_DIR: z.string().min(1).optional(),
-  AGGREGATOR_GROUP_ID: z.string().min(1).default('costwatch-aggregator'),
-  ARCHIVER_GROUP_ID: z.string().min(1).default('costwatch-archiver'),
-  DETECTOR_GROUP_ID: z.string().min(1).default('costwatch-detector'),
-  KAFKA_GROUP_ID: z.string().min(1).default('costwatch-notifier'),
+  // Unset, each is `<KAFKA_TOPIC_PREFIX>costwatch-…`, as the services derive them.
+  AGGREGATOR_GROUP_ID: groupIdSetting,
+  ARCHIVER_GROUP_ID: groupIdSetting,
+  DETECTOR_GROUP_ID: groupIdSetting,
+  KAFKA_GROUP_ID: groupIdSetting,
   DETECTION_PRESET: z.string().min(1).default('seed'),
   SYNTHETIC_SEED: z.coerce.number().int().default(42),
   SYNTHETIC_START: day.default('2026-09-01'),
@@ -29,6 +30,13 @@ export const demoConfigSchema = z.object({
   SYNTHETIC_ANOMALIES: z.coerce.number().int().min(0).default(12),
 });
 
-export type DemoConfig = z.output<typeof demoConfigSchema>;
+const groupNames = {
+  AGGREGATOR_GROUP_ID: 'costwatch-aggregator',
+  ARCHIVER_GROUP_ID: 'costwatch-archiver',
+  DETECTOR_GROUP_ID: 'costwatch-detector',
+  KAFKA_GROUP_ID: 'costwatch-notifier',
+} as const;
 
-export const loadDemoConfig = (env: NodeJS.ProcessEnv = process.env): DemoConfig => parseConfig(demoConfigSchema, env);
+export type DemoConfig = WithGroupIds<z.output<typeof demoConfigSchema>, keyof typeof groupNames>;
+
+export const loadDemoConfig = (env: NodeJS.ProcessEnv = process.env): DemoConfig => withDefaultGroupIds(parseConfig(demoConfigSchema, env), groupNames);

@@ -39,6 +39,26 @@ export const kafkaSettings = {
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(1_024).max(10_485_760).default(65_536),
 };
 
+/** An optional consumer group id; unset, `withDefaultGroupIds` derives it from the topic prefix. */
+export const groupIdSetting = z.string().min(1).optional();
+
+/** A config whose group ids `K` are always set. */
+export type WithGroupIds<C, K extends keyof C> = Readonly<Omit<C, K> & Record<K, string>>;
+
+/**
+ * Fills each unset consumer group id with `<KAFKA_TOPIC_PREFIX><name>`, so two deployments
+ * sharing a broker under different prefixes never share (and rebalance) a group. A group
+ * id that is set is used as given.
+ */
+export function withDefaultGroupIds<C extends { KAFKA_TOPIC_PREFIX: string }, K extends keyof C & string>(
+  config: C,
+  names: Readonly<Record<K, string>>,
+): WithGroupIds<C, K> {
+  const filled: Record<string, unknown> = { ...config };
+  for (const [key, name] of Object.entries<string>(names)) filled[key] ??= `${config.KAFKA_TOPIC_PREFIX}${name}`;
+  return Object.freeze(filled) as Omit<C, K> & Record<K, string>;
+}
+
 export const mongoSettings = {
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
   MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a plain database name').default('costwatch'),

@@ -20,3 +20,18 @@ describe('baseline config: BASELINE_ROLES', () => {
     expect(problemsOf({ BASELINE_ROLES: ' , ' })).toEqual([expect.stringMatching(/^BASELINE_ROLES: must list at least one value/)]);
   });
 });
+
+describe('baseline config: consumer group ids', () => {
+  it('default to costwatch-aggregator and costwatch-archiver without a topic prefix', () => {
+    expect(loadBaselineConfig(base)).toMatchObject({ AGGREGATOR_GROUP_ID: 'costwatch-aggregator', ARCHIVER_GROUP_ID: 'costwatch-archiver' });
+  });
+
+  it('carry KAFKA_TOPIC_PREFIX, so deployments sharing a broker never share a group', () => {
+    expect(loadBaselineConfig({ ...base, KAFKA_TOPIC_PREFIX: 'staging.' })).toMatchObject({ AGGREGATOR_GROUP_ID: 'staging.costwatch-aggregator', ARCHIVER_GROUP_ID: 'staging.costwatch-archiver' });
+  });
+
+  it('are used as given when set (an empty value counts as unset)', () => {
+    const config = loadBaselineConfig({ ...base, KAFKA_TOPIC_PREFIX: 'staging.', AGGREGATOR_GROUP_ID: 'agg', ARCHIVER_GROUP_ID: '' });
+    expect(config).toMatchObject({ AGGREGATOR_GROUP_ID: 'agg', ARCHIVER_GROUP_ID: 'staging.costwatch-archiver' });
+  });
+});

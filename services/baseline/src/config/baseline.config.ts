@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, commonSettings, kafkaSettings, mongoSettings, parseConfig, s3Settings } from '@costwatch/config';
+import { commaList, commonSettings, groupIdSetting, kafkaSettings, mongoSettings, parseConfig, s3Settings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 
 export const baselineRoles = ['aggregator', 'archiver'] as const;
 export type BaselineRole = (typeof baselineRoles)[number];
@@ -18,8 +18,10 @@ export const baselineConfigSchema = z.object({
   BASELINE_ROLES: commaList(z.enum(baselineRoles))
     .default(['aggregator', 'archiver'])
     .transform((roles) => [...new Set(roles)]),
-  AGGREGATOR_GROUP_ID: z.string().min(1).default('costwatch-aggregator'),
-  ARCHIVER_GROUP_ID: z.string().min(1).default('costwatch-archiver'),
+  /** Default `<KAFKA_TOPIC_PREFIX>costwatch-aggregator`. */
+  AGGREGATOR_GROUP_ID: groupIdSetting,
+  /** Default `<KAFKA_TOPIC_PREFIX>costwatch-archiver`. */
+  ARCHIVER_GROUP_ID: groupIdSetting,
   /** Records handled per database round trip. */
   CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
   /** Partitions handled at once per consumer group (they hold disjoint series). */
@@ -48,6 +50,8 @@ export const baselineConfigSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type BaselineConfig = z.output<typeof baselineConfigSchema>;
+const groupNames = { AGGREGATOR_GROUP_ID: 'costwatch-aggregator', ARCHIVER_GROUP_ID: 'costwatch-archiver' } as const;
 
-export const loadBaselineConfig = (env: NodeJS.ProcessEnv = process.env): BaselineConfig => parseConfig(baselineConfigSchema, env);
+export type BaselineConfig = WithGroupIds<z.output<typeof baselineConfigSchema>, keyof typeof groupNames>;
+
+export const loadBaselineConfig = (env: NodeJS.ProcessEnv = process.env): BaselineConfig => withDefaultGroupIds(parseConfig(baselineConfigSchema, env), groupNames);

@@ -123,7 +123,7 @@ program
 program
   .command('reset-group')
   .description('move a stopped consumer group to the first message at or after a time, so its service reprocesses from there')
-  .requiredOption('--group <id>', 'consumer group, e.g. costwatch-detector')
+  .requiredOption('--group <id>', 'consumer group, e.g. costwatch-detector; under a topic prefix such as demo. the default groups are demo.costwatch-…')
   .requiredOption('--to <time>', 'ISO 8601 instant (2026-01-01T00:00:00Z) or day (YYYYMMDD, midnight UTC)')
   .option('--topic <name...>', 'topic(s) as named on the broker (default: every topic the group has offsets on)')
   .option('--dry-run', 'print what would change, change nothing')

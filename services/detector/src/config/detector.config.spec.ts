@@ -30,4 +30,9 @@ describe('detector config', () => {
     expect(problemsOf({ DETECTION_DROP_TO_ZERO_MIN: 'sometimes' })[0]).toMatch(/^DETECTION_DROP_TO_ZERO_MIN: /);
     expect(problemsOf({ DETECTION_SEVERITY_WARNING: '50', DETECTION_SEVERITY_CRITICAL: '10' })[0]).toMatch(/^DETECTION_SEVERITY_CRITICAL: /);
   });
+
+  it('the group id carries KAFKA_TOPIC_PREFIX unless DETECTOR_GROUP_ID is set', () => {
+    expect(loadDetectorConfig({ ...base, KAFKA_TOPIC_PREFIX: 'staging.' }).DETECTOR_GROUP_ID).toBe('staging.costwatch-detector');
+    expect(loadDetectorConfig({ ...base, KAFKA_TOPIC_PREFIX: 'staging.', DETECTOR_GROUP_ID: 'mine' }).DETECTOR_GROUP_ID).toBe('mine');
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonSettings, jsonSetting, kafkaSettings, mongoSettings, parseConfig } from '@costwatch/config';
+import { commonSettings, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 import { parseThresholdExpression } from '@costwatch/detection';
 import { DETECTION_PRESET_NAMES, overrideRule, type RuleOverride, type RuleSettings } from '../domain/detection-rules';
 import { parseSeriesMatcher } from '../domain/series-matcher';
@@ -92,7 +92,8 @@ export const detectorConfigSchema = z
     ...mongoSettings,
     HTTP_PORT: commonSettings.HTTP_PORT.default(8083),
     KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-detector'),
-    DETECTOR_GROUP_ID: z.string().min(1).default('costwatch-detector'),
+    /** Default `<KAFKA_TOPIC_PREFIX>costwatch-detector`. */
+    DETECTOR_GROUP_ID: groupIdSetting,
     /** Snapshots judged per database round trip. */
     CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
 
@@ -132,9 +133,10 @@ export const detectorConfigSchema = z
     path: ['DETECTION_SEVERITY_CRITICAL'],
   });
 
-export type DetectorConfig = z.output<typeof detectorConfigSchema>;
+export type DetectorConfig = WithGroupIds<z.output<typeof detectorConfigSchema>, 'DETECTOR_GROUP_ID'>;
 
-export const loadDetectorConfig = (env: NodeJS.ProcessEnv = process.env): DetectorConfig => parseConfig(detectorConfigSchema, env);
+export const loadDetectorConfig = (env: NodeJS.ProcessEnv = process.env): DetectorConfig =>
+  withDefaultGroupIds(parseConfig(detectorConfigSchema, env), { DETECTOR_GROUP_ID: 'costwatch-detector' });
 
 /** The global rule settings the config describes. */
 export function globalRuleSettings(config: DetectorConfig): RuleSettings {

@@ -1,6 +1,6 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
-import { alertmanagerSettings, commonSettings, jsonSetting, kafkaSettings, mongoSettings, parseConfig, syslogSettings } from '@costwatch/config';
+import { alertmanagerSettings, commonSettings, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, syslogSettings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 import { severities } from '@costwatch/contracts';
 import { isValidTimeZone, parseQuietDays, parseQuietHours } from '../domain/quiet-hours';
 import { parseMatcher, type Silence } from '../domain/silence';
@@ -64,8 +64,11 @@ export const notifierConfigSchema = z.object({
   ...syslogSettings,
   HTTP_PORT: commonSettings.HTTP_PORT.default(8084),
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-notifier'),
-  /** Prefix of the consumer groups (one per topic: `<prefix>.anomalies`, `<prefix>.daily-totals`). */
-  KAFKA_GROUP_ID: z.string().min(1).default('costwatch-notifier'),
+  /**
+   * Prefix of the consumer groups (one per topic: `<prefix>.anomalies`, `<prefix>.daily-totals`);
+   * default `<KAFKA_TOPIC_PREFIX>costwatch-notifier`.
+   */
+  KAFKA_GROUP_ID: groupIdSetting,
   // Events of one series share a partition, so partitions can be handled side by side.
   CONSUMER_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(6),
   SYSLOG_FACILITY: z.enum(SYSLOG_FACILITIES).default('local0'),
@@ -119,6 +122,7 @@ export const notifierConfigSchema = z.object({
   REPORT_DIR: z.string().min(1).default('reports'),
 });
 
-export type NotifierConfig = z.output<typeof notifierConfigSchema>;
+export type NotifierConfig = WithGroupIds<z.output<typeof notifierConfigSchema>, 'KAFKA_GROUP_ID'>;
 
-export const loadNotifierConfig = (env: NodeJS.ProcessEnv = process.env): NotifierConfig => parseConfig(notifierConfigSchema, env);
+export const loadNotifierConfig = (env: NodeJS.ProcessEnv = process.env): NotifierConfig =>
+  withDefaultGroupIds(parseConfig(notifierConfigSchema, env), { KAFKA_GROUP_ID: 'costwatch-notifier' });
