@@ -35,7 +35,8 @@ function serviceEnv(port) {
     ALERTMANAGER_URLS: e.ALERTMANAGER_URL,
     SYSLOG_HOST: e.SYSLOG_HOST,
     SYSLOG_PORT: e.SYSLOG_PORT,
-    SYSLOG_PROTOCOL: 'udp',
+    // TCP (octet counting): a line rsyslog did not take is counted as failed and retried.
+    SYSLOG_PROTOCOL: process.env.SYSLOG_PROTOCOL || 'tcp',
   };
 }
 

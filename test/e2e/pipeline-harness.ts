@@ -82,7 +82,7 @@ export class PipelineHarness {
         ALERTMANAGER_URLS: e.alertmanagerUrl,
         SYSLOG_HOST: e.syslog.host,
         SYSLOG_PORT: String(e.syslog.port),
-        SYSLOG_PROTOCOL: 'udp',
+        SYSLOG_PROTOCOL: 'tcp',
       },
     };
     return { ...common, ...own[service], ...(this.options.env?.[service] ?? {}) };

@@ -79,7 +79,12 @@ export const alertmanagerSettings = {
 export const syslogSettings = {
   SYSLOG_HOST: z.string().min(1),
   SYSLOG_PORT: port.default(514),
-  SYSLOG_PROTOCOL: z.enum(['udp', 'tcp']).default('udp'),
+  /**
+   * `tcp` (RFC 6587 octet counting): a line counts as delivered once written to the
+   * connection without error, and is retried otherwise. `udp` is lossy: a datagram nobody
+   * receives is lost without an error.
+   */
+  SYSLOG_PROTOCOL: z.enum(['udp', 'tcp']).default('tcp'),
 };
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { RetryPolicy } from '@costwatch/kafka';
 import type { NotificationSettings } from './application/notification-settings';
@@ -8,8 +9,8 @@ import { NotifierMetrics } from './application/notifier-metrics';
 import { NotifyAnomalyUseCase } from './application/notify-anomaly.use-case';
 import { OutboxDeliverer } from './application/outbox-deliverer';
 import type { Clock } from './application/ports';
-import { PublishDailyTotalUseCase } from './application/publish-daily-total.use-case';
-import { SweepNotificationsUseCase } from './application/sweep-notifications.use-case';
+import { PublishDailyTotalUseCase, type DailyTotalRetryReport } from './application/publish-daily-total.use-case';
+import { SweepNotificationsUseCase, type SweepReport } from './application/sweep-notifications.use-case';
 import type { NotifierConfig } from './config/notifier.config';
 import { ConfiguredChannels } from './infra/channels';
 import type { LinkSettings } from './infra/alert-links';
@@ -119,8 +120,14 @@ export class Notifier {
     this.deliverer = new OutboxDeliverer(this.stateRepository, this.logRepository, this.channels, clock, { owner, leaseMs: settings.leaseMs });
     const { notification } = settings;
     this.notifyAnomaly = new NotifyAnomalyUseCase(this.stateRepository, this.logRepository, this.channels, this.deliverer, this.metrics, notification, clock);
-    this.publishDailyTotal = new PublishDailyTotalUseCase(this.logRepository, this.channels, this.metrics, clock);
+    this.publishDailyTotal = new PublishDailyTotalUseCase(this.logRepository, this.channels, this.metrics, clock, { owner, leaseMs: settings.leaseMs });
     this.sweep = new SweepNotificationsUseCase(this.stateRepository, this.logRepository, this.channels, this.deliverer, this.metrics, notification, clock);
+  }
+
+  /** One periodic pass: the alert streams' sweep, then the daily-total lines syslog has not taken yet. */
+  async runSweep(logger: Logger): Promise<SweepReport & { dailyTotals: DailyTotalRetryReport }> {
+    const report = await this.sweep.run(logger);
+    return { ...report, dailyTotals: await this.publishDailyTotal.retryPending(logger) };
   }
 
   async ensureIndexes(): Promise<void> {

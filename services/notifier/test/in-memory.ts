@@ -1,6 +1,6 @@
 import type { DailyTotal } from '@costwatch/contracts';
 import { ConcurrentUpdateError } from '../src/application/errors';
-import type { AlertRefresher, Channels, DailyTotalSink, DeliveryContext, NotificationChannel, NotificationLog, SeriesStateStore } from '../src/application/ports';
+import type { AlertRefresher, Channels, DailyTotalSink, DeliveryContext, DeliveryLease, NotificationChannel, NotificationLog, PendingDailyTotal, SeriesStateStore } from '../src/application/ports';
 import type { SeriesRecord } from '../src/application/series-record';
 import type { ChannelKind, ChannelTarget } from '../src/domain/delivery-plan';
 import type { Notice } from '../src/domain/notice';
@@ -30,7 +30,7 @@ export class InMemoryStateStore implements SeriesStateStore {
 
 export class InMemoryLog implements NotificationLog {
   readonly entries = new Map<string, Record<string, unknown>>();
-  private readonly dailyTotals = new Map<string, 'pending' | 'delivered'>();
+  readonly dailyTotals = new Map<string, { status: 'pending' | 'delivered'; total: DailyTotal; eventId: string; leaseOwner?: string; leaseUntil: number }>();
 
   private once(id: string, entry: Record<string, unknown>): Promise<void> {
     if (!this.entries.has(id)) this.entries.set(id, entry);
@@ -49,14 +49,27 @@ export class InMemoryLog implements NotificationLog {
   noticeSuperseded(entry: { notice: Notice; keys: readonly string[] }): Promise<void> {
     return this.once(`superseded:${entry.notice.noticeId}`, { keys: entry.keys });
   }
-  beginDailyTotal(id: string): Promise<'new' | 'pending' | 'delivered'> {
-    const status = this.dailyTotals.get(id);
-    if (!status) this.dailyTotals.set(id, 'pending');
-    return Promise.resolve(status ?? 'new');
+  claimDailyTotal(id: string, total: DailyTotal, eventId: string, lease: DeliveryLease): Promise<'claimed' | 'busy' | 'delivered'> {
+    const entry = this.dailyTotals.get(id);
+    if (entry?.status === 'delivered') return Promise.resolve('delivered');
+    if (entry && entry.leaseUntil > lease.now && entry.leaseOwner !== lease.owner) return Promise.resolve('busy');
+    this.dailyTotals.set(id, { status: 'pending', total, eventId, leaseOwner: lease.owner, leaseUntil: lease.until });
+    return Promise.resolve('claimed');
   }
   dailyTotalDelivered(id: string): Promise<void> {
-    this.dailyTotals.set(id, 'delivered');
+    const entry = this.dailyTotals.get(id);
+    if (entry) this.dailyTotals.set(id, { ...entry, status: 'delivered', leaseUntil: 0 });
     return Promise.resolve();
+  }
+  releaseDailyTotal(id: string, owner: string): Promise<void> {
+    const entry = this.dailyTotals.get(id);
+    if (entry?.leaseOwner === owner) this.dailyTotals.set(id, { ...entry, leaseUntil: 0 });
+    return Promise.resolve();
+  }
+  async *pendingDailyTotals(now: number): AsyncIterable<PendingDailyTotal> {
+    for (const [id, entry] of [...this.dailyTotals]) {
+      if (entry.status === 'pending' && entry.leaseUntil <= now) yield await Promise.resolve({ id, total: entry.total, eventId: entry.eventId });
+    }
   }
 }
 
@@ -95,8 +108,11 @@ export class FakeChannel implements NotificationChannel, AlertRefresher {
 
 export class FakeChannels implements Channels {
   readonly dailyTotalLines: DailyTotal[] = [];
+  /** Daily-total lines fail while set (syslog down). */
+  dailyTotalsFailing = false;
   readonly dailyTotals: DailyTotalSink = {
     deliverDailyTotal: (total) => {
+      if (this.dailyTotalsFailing) return Promise.reject(new Error('syslog is down'));
       this.dailyTotalLines.push(total);
       return Promise.resolve();
     },

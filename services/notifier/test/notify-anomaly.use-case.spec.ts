@@ -41,7 +41,7 @@ function harness(store = new InMemoryStateStore(), owner = 'instance-a') {
   const deliverer = new OutboxDeliverer(store, log, channels, () => clock.now, { owner, leaseMs: 30_000 });
   const notify = new NotifyAnomalyUseCase(store, log, channels, deliverer, metrics, settings, () => clock.now);
   const sweep = new SweepNotificationsUseCase(store, log, channels, deliverer, metrics, settings, () => clock.now);
-  const daily = new PublishDailyTotalUseCase(log, channels, metrics, () => clock.now);
+  const daily = new PublishDailyTotalUseCase(log, channels, metrics, () => clock.now, { owner, leaseMs: 30_000 });
   const metric = async (name: string, label: string) => {
     const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
     return values.filter((v) => Object.values(v.labels).includes(label)).reduce((sum, v) => sum + v.value, 0);

@@ -22,8 +22,9 @@ export class DeliveryFailedError extends NotifierException {
   constructor(
     readonly failedKeys: readonly string[],
     readonly reasons: readonly string[],
+    cause?: unknown,
   ) {
-    super('delivery_failed', `delivery failed to ${failedKeys.join(', ')}: ${reasons.join('; ')}`);
+    super('delivery_failed', `delivery failed to ${failedKeys.join(', ')}: ${reasons.join('; ')}`, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -25,9 +25,29 @@ export interface NotificationLog {
   noticeSuppressed(entry: { fingerprint: string; eventId: string; reason: SuppressionReason; detail: string; at: number }): Promise<void>;
   noticeDelivered(entry: { notice: Notice; key: string; channel: string; at: number }): Promise<void>;
   noticeSuperseded(entry: { notice: Notice; keys: readonly string[]; by: string; at: number }): Promise<void>;
-  /** Claims a daily-total line: `new` or `pending` (a previous try failed) mean "write it"; `delivered` means done. */
-  beginDailyTotal(id: string, total: DailyTotal, eventId: string): Promise<'new' | 'pending' | 'delivered'>;
+  /**
+   * Claims a daily-total line for `lease.owner` until `lease.until`: `claimed` means "write
+   * it" (new, or still pending from a failed try with no live lease on it); `busy`, another
+   * writer holds it now; `delivered`, it is written.
+   */
+  claimDailyTotal(id: string, total: DailyTotal, eventId: string, lease: DeliveryLease): Promise<'claimed' | 'busy' | 'delivered'>;
   dailyTotalDelivered(id: string, at: number): Promise<void>;
+  /** A failed try gives the line back at once (it stays pending), so a redelivery or the sweep can take it. */
+  releaseDailyTotal(id: string, owner: string): Promise<void>;
+  /** Daily-total lines still pending and not leased at `now`, oldest first: the sweep writes them. */
+  pendingDailyTotals(now: number): AsyncIterable<PendingDailyTotal>;
+}
+
+export interface DeliveryLease {
+  owner: string;
+  now: number;
+  until: number;
+}
+
+export interface PendingDailyTotal {
+  id: string;
+  total: DailyTotal;
+  eventId: string;
 }
 
 export interface DeliveryContext {

@@ -47,11 +47,17 @@ describe('notifier config', () => {
       NOTIFY_SILENCES: [],
       NOTIFY_TIMEZONE: 'UTC',
       ALERTMANAGER_RESEND_INTERVAL: 60_000,
-      SYSLOG_PROTOCOL: 'udp',
+      SYSLOG_PROTOCOL: 'tcp',
       SYSLOG_FACILITY: 'local0',
     });
     expect(config.NOTIFY_QUIET_HOURS).toBeUndefined();
     expect(config.WEBHOOK_URL).toBeUndefined();
+  });
+
+  it('derives the group prefix from KAFKA_TOPIC_PREFIX unless KAFKA_GROUP_ID is set', () => {
+    expect(loadNotifierConfig(env).KAFKA_GROUP_ID).toBe('costwatch-notifier');
+    expect(loadNotifierConfig({ ...env, KAFKA_TOPIC_PREFIX: 'staging.' }).KAFKA_GROUP_ID).toBe('staging.costwatch-notifier');
+    expect(loadNotifierConfig({ ...env, KAFKA_TOPIC_PREFIX: 'staging.', KAFKA_GROUP_ID: 'mine' }).KAFKA_GROUP_ID).toBe('mine');
   });
 
   it('parses quiet hours, days, time zone, silences and durations', () => {

@@ -51,7 +51,10 @@ export class NotifierRuntime implements OnApplicationBootstrap, BeforeApplicatio
       createAnomalyConsumer(kafka, { topic: topics.anomalies, groupId: `${config.KAFKA_GROUP_ID}.anomalies`, retry, partitionsConcurrently, fetchMaxBytesPerPartition }, notifier.notifyAnomaly, publisher, logger, kafkaMetrics),
       createDailyTotalConsumer(kafka, { topic: topics.dailyTotals, groupId: `${config.KAFKA_GROUP_ID}.daily-totals`, retry, partitionsConcurrently, fetchMaxBytesPerPartition }, notifier.publishDailyTotal, publisher, logger, kafkaMetrics),
     ];
-    this.sweeper = new SweepTimer(() => notifier.metrics.jobs.track(SWEEP_JOB, () => notifier.sweep.run(this.logger)), config.ALERTMANAGER_RESEND_INTERVAL, this.logger);
+    this.sweeper = new SweepTimer(() => notifier.metrics.jobs.track(SWEEP_JOB, () => notifier.runSweep(this.logger)), config.ALERTMANAGER_RESEND_INTERVAL, this.logger);
+    if (config.SYSLOG_PROTOCOL === 'udp') {
+      this.logger.warn({ syslog: `${config.SYSLOG_HOST}:${config.SYSLOG_PORT}` }, 'SYSLOG_PROTOCOL=udp is lossy: lines sent while the receiver is down are lost and still count as delivered; use tcp');
+    }
     readiness.add({
       name: 'notifier',
       check: () => {

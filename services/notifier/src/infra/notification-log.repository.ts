@@ -1,7 +1,7 @@
 import type { DailyTotal } from '@costwatch/contracts';
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import { Collections } from '@costwatch/mongo';
-import type { NotificationLog } from '../application/ports';
+import type { DeliveryLease, NotificationLog, PendingDailyTotal } from '../application/ports';
 import type { OutboxStatus } from '../application/series-record';
 import { noticeState, type Notice, type SuppressionReason } from '../domain/notice';
 
@@ -33,6 +33,9 @@ export interface NotificationLogDocument {
   status?: 'pending' | 'delivered';
   dailyTotal?: DailyTotal;
   deliveredAt?: Date;
+  /** Daily totals: who is writing the line, and until when (epoch ms; 0 once given back). */
+  leaseOwner?: string;
+  leaseUntil?: number;
 }
 
 export const notificationLogIndexes: IndexDescription[] = [
@@ -40,7 +43,14 @@ export const notificationLogIndexes: IndexDescription[] = [
   { key: { fingerprint: 1, at: -1 }, name: 'fingerprint_at' },
   // Operators: find({ type, at: { $gte } }) — recent suppressions / deliveries of one kind.
   { key: { type: 1, at: -1 }, name: 'type_at' },
+  // The sweep: find({ type: 'daily_total', status: 'pending', …lease expired }) — lines syslog has not taken yet.
+  { key: { type: 1, status: 1 }, name: 'type_status' },
 ];
+
+/** At most this many pending daily-total lines are read per sweep. */
+const PENDING_DAILY_TOTALS_PER_SWEEP = 1_000;
+
+const isDuplicateKey = (error: unknown): boolean => (error as { code?: unknown } | undefined)?.code === 11000;
 
 /** `notification_log`: append-only, idempotent audit entries. */
 export class NotificationLogRepository implements NotificationLog {
@@ -112,18 +122,46 @@ export class NotificationLogRepository implements NotificationLog {
     });
   }
 
-  async beginDailyTotal(id: string, total: DailyTotal, eventId: string): Promise<'new' | 'pending' | 'delivered'> {
-    const result = await this.collection.updateOne(
-      { _id: id },
-      { $setOnInsert: { type: 'daily_total', at: new Date(), status: 'pending', eventId, dailyTotal: total } },
-      { upsert: true },
+  async claimDailyTotal(id: string, total: DailyTotal, eventId: string, lease: DeliveryLease): Promise<'claimed' | 'busy' | 'delivered'> {
+    try {
+      const inserted = await this.collection.updateOne(
+        { _id: id },
+        { $setOnInsert: { type: 'daily_total', at: new Date(lease.now), status: 'pending', eventId, dailyTotal: total, leaseOwner: lease.owner, leaseUntil: lease.until } },
+        { upsert: true },
+      );
+      if (inserted.upsertedCount === 1) return 'claimed';
+    } catch (error) {
+      // Two writers inserting at once: the other one won; compete for the lease below.
+      if (!isDuplicateKey(error)) throw error;
+    }
+    // Compare-and-set: only a pending line whose lease has expired (or is ours) is taken.
+    const taken = await this.collection.updateOne(
+      { _id: id, status: 'pending', $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lte: lease.now } }, { leaseOwner: lease.owner }] },
+      { $set: { leaseOwner: lease.owner, leaseUntil: lease.until } },
     );
-    if (result.upsertedCount === 1) return 'new';
+    if (taken.matchedCount === 1) return 'claimed';
     const existing = await this.collection.findOne({ _id: id }, { projection: { status: 1 } });
-    return existing?.status === 'delivered' ? 'delivered' : 'pending';
+    return existing?.status === 'delivered' ? 'delivered' : 'busy';
   }
 
   async dailyTotalDelivered(id: string, at: number): Promise<void> {
-    await this.collection.updateOne({ _id: id }, { $set: { status: 'delivered', deliveredAt: new Date(at) } });
+    await this.collection.updateOne({ _id: id }, { $set: { status: 'delivered', deliveredAt: new Date(at), leaseUntil: 0 } });
+  }
+
+  async releaseDailyTotal(id: string, owner: string): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: 'pending', leaseOwner: owner }, { $set: { leaseUntil: 0 } });
+  }
+
+  async *pendingDailyTotals(now: number): AsyncIterable<PendingDailyTotal> {
+    const cursor = this.collection
+      .find(
+        { type: 'daily_total', status: 'pending', $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: { $lte: now } }] },
+        { projection: { dailyTotal: 1, eventId: 1 } },
+      )
+      .sort({ at: 1 })
+      .limit(PENDING_DAILY_TOTALS_PER_SWEEP);
+    for await (const doc of cursor) {
+      if (doc.dailyTotal) yield { id: doc._id, total: doc.dailyTotal, eventId: doc.eventId ?? '' };
+    }
   }
 }

@@ -55,6 +55,51 @@ describe('TCP syslog transport', () => {
     await expect(transport.send('x')).rejects.toThrow(/ECONNREFUSED/);
     await transport.close();
   });
+
+  it('after a failed connect, waits before connecting again (sends in between fail at once), then delivers', async () => {
+    const clock = { now: 0 };
+    const lines: string[] = [];
+    const late = createServer((socket) => socket.on('data', (chunk) => lines.push(chunk.toString())));
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    const transport = createSyslogTransport({ host: '127.0.0.1', port: closed, protocol: 'tcp', timeoutMs: 1_000 }, () => clock.now);
+    await expect(transport.send('one')).rejects.toThrow(/ECONNREFUSED/);
+    // The receiver comes back, but the transport does not try before its backoff is over.
+    await new Promise<void>((resolve) => late.listen(closed, '127.0.0.1', resolve));
+    await expect(transport.send('two')).rejects.toThrow(/unreachable \(.*ECONNREFUSED.*\); next connect in 250 ms/);
+    clock.now += 250;
+    await transport.send('three');
+    await until(() => lines.join('').length > 0);
+    expect(lines.join('')).toBe('5 three');
+    await transport.close();
+    await new Promise((resolve) => late.close(resolve));
+  });
+
+  it('a line sent after the receiver stopped fails instead of vanishing into the closed connection', async () => {
+    const lines: string[] = [];
+    const sockets: Socket[] = [];
+    const receiver = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('data', (chunk) => lines.push(chunk.toString()));
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port: p } = receiver.address() as AddressInfo;
+    const transport = createSyslogTransport({ host: '127.0.0.1', port: p, protocol: 'tcp', timeoutMs: 1_000 });
+    await transport.send('a');
+    // The receiver stops: its connections close and nobody listens any more.
+    await new Promise<void>((resolve) => {
+      receiver.close(() => resolve());
+      for (const socket of sockets) socket.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(transport.send('b')).rejects.toThrow(/ECONNREFUSED/);
+    expect(lines.join('')).toBe('1 a');
+    await transport.close();
+  });
 });
 
 describe('UDP syslog transport', () => {

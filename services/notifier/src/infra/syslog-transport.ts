@@ -22,7 +22,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** One datagram per message. UDP cannot tell whether anyone listened: "sent" means handed to the kernel. */
+/**
+ * One datagram per message. Lossy: UDP cannot tell whether anyone listened, so "sent" means
+ * handed to the kernel, and lines sent while the receiver is down are lost without an error.
+ */
 class UdpSyslogTransport implements SyslogTransport {
   private socket: UdpSocket | undefined;
 
@@ -46,42 +49,77 @@ class UdpSyslogTransport implements SyslogTransport {
   }
 }
 
+/** How long a TCP transport waits before connecting again after a failure: doubling, at most this. */
+export const RECONNECT_BACKOFF = { initialMs: 250, maxMs: 10_000 } as const;
+
 /**
  * One long-lived connection, octet-counting framing (RFC 6587), so a message may contain
- * any byte. A broken connection is dropped and the next send reconnects.
+ * any byte. A line counts as sent only once it was written to an open connection without
+ * error. A broken connection (an error, or the receiver closing it) is dropped and the next
+ * send reconnects; after a failed connect the transport waits (250 ms doubling up to 10 s)
+ * before trying again, and sends in between fail at once instead of each opening a
+ * connection to a receiver that is down. Lines written just before the receiver dies can
+ * still be lost: plain TCP syslog has no acknowledgements.
  */
 class TcpSyslogTransport implements SyslogTransport {
   private connection: Promise<Socket> | undefined;
+  private failedConnects = 0;
+  private retryAt = 0;
+  private lastError = '';
 
-  constructor(private readonly options: SyslogTransportOptions) {}
+  constructor(
+    private readonly options: SyslogTransportOptions,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   private connected(): Promise<Socket> {
-    this.connection ??= withTimeout(
+    if (this.connection) return this.connection;
+    const wait = this.retryAt - this.clock();
+    if (wait > 0) {
+      return Promise.reject(new Error(`syslog tcp ${this.options.host}:${this.options.port} unreachable (${this.lastError}); next connect in ${wait} ms`));
+    }
+    const socket = connect({ host: this.options.host, port: this.options.port });
+    socket.setNoDelay(true);
+    socket.on('error', () => this.forget(socket));
+    // The receiver closed its side (it stopped, or dropped us): the next line reconnects.
+    socket.on('end', () => this.forget(socket));
+    socket.on('close', () => this.forget(socket));
+    const connection = withTimeout(
       new Promise<Socket>((resolve, reject) => {
-        const socket = connect({ host: this.options.host, port: this.options.port });
-        socket.setNoDelay(true);
         socket.once('connect', () => resolve(socket));
         socket.once('error', reject);
-        socket.on('error', () => this.forget(socket));
-        socket.on('close', () => this.forget(socket));
       }),
       this.options.timeoutMs,
       'syslog tcp connect',
     );
-    this.connection.catch(() => (this.connection = undefined));
-    return this.connection;
+    this.connection = connection;
+    connection.then(
+      () => (this.failedConnects = 0),
+      (error: unknown) => {
+        socket.destroy();
+        if (this.connection === connection) this.connection = undefined;
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.retryAt = this.clock() + Math.min(RECONNECT_BACKOFF.maxMs, RECONNECT_BACKOFF.initialMs * 2 ** Math.min(this.failedConnects, 10));
+        this.failedConnects += 1;
+      },
+    );
+    return connection;
   }
 
   private forget(socket: Socket): void {
-    void this.connection?.then((current) => {
-      if (current === socket) this.connection = undefined;
-    }, () => undefined);
+    void this.connection?.then(
+      (current) => {
+        if (current === socket) this.connection = undefined;
+      },
+      () => undefined,
+    );
     socket.destroy();
   }
 
   async send(line: string): Promise<void> {
     const socket = await this.connected();
     try {
+      if (!socket.writable) throw new Error('syslog tcp connection closed by the receiver');
       await withTimeout(
         new Promise<void>((resolve, reject) => socket.write(frameOctetCounting(line), (error) => (error ? reject(error) : resolve()))),
         this.options.timeoutMs,
@@ -97,10 +135,10 @@ class TcpSyslogTransport implements SyslogTransport {
     const connection = this.connection;
     this.connection = undefined;
     const socket = await connection?.catch(() => undefined);
-    if (socket) await new Promise<void>((resolve) => socket.end(() => resolve()));
+    if (socket && !socket.destroyed) await new Promise<void>((resolve) => socket.end(() => resolve()));
   }
 }
 
-export function createSyslogTransport(options: SyslogTransportOptions): SyslogTransport {
-  return options.protocol === 'tcp' ? new TcpSyslogTransport(options) : new UdpSyslogTransport(options);
+export function createSyslogTransport(options: SyslogTransportOptions, clock: () => number = Date.now): SyslogTransport {
+  return options.protocol === 'tcp' ? new TcpSyslogTransport(options, clock) : new UdpSyslogTransport(options);
 }
