@@ -1,3 +1,4 @@
 export * from './config-error';
 export * from './parse-config';
 export * from './settings';
+export * from './record-settings';

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { Registry } from 'prom-client';
+import { recordPolicyOf } from '@costwatch/config';
 import { KafkaModule } from '@costwatch/kafka';
 import { MONGO_DB, MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
@@ -52,7 +53,7 @@ export class AppModule {
         },
         {
           provide: CONSUMER_SETTINGS,
-          useValue: { aggregatorGroup: config.AGGREGATOR_GROUP_ID, archiverGroup: config.ARCHIVER_GROUP_ID, batchSize: config.CONSUMER_BATCH_SIZE, maxAttempts: config.KAFKA_MAX_ATTEMPTS, fetchMaxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION, partitionsConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, roles: config.BASELINE_ROLES },
+          useValue: { aggregatorGroup: config.AGGREGATOR_GROUP_ID, archiverGroup: config.ARCHIVER_GROUP_ID, batchSize: config.CONSUMER_BATCH_SIZE, maxAttempts: config.KAFKA_MAX_ATTEMPTS, fetchMaxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION, partitionsConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, roles: config.BASELINE_ROLES, recordPolicy: recordPolicyOf(config) },
         },
         { provide: AGGREGATOR_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'billing_days'), inject: [MONGO_DB] },
         { provide: ARCHIVE_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'archive_days'), inject: [MONGO_DB] },

@@ -128,7 +128,7 @@ export class AggregateRecordsUseCase {
     this.metrics.aggregated.inc({ outcome: 'unchanged' }, batch.length - accepted.length);
     for (const doc of daily) this.remember(doc);
 
-    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodStart));
+    for (const { record, partition } of batch) this.clock.observe(partition, Date.parse(record.periodStart), record.id);
     await this.closeDays(daily);
     return { durable };
   }

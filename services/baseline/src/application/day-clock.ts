@@ -11,9 +11,14 @@ export type BacklogProbe = (partitions: readonly number[]) => Promise<readonly n
  * partition with nothing to read carries no data and is not waited for.
  */
 export class DayClock {
-  private readonly watermark = new Watermark();
+  private readonly watermark: Watermark;
   private owned: readonly number[] = [];
   private probe: BacklogProbe = () => Promise.resolve([]);
+
+  /** `now`: the wall clock, beyond which a record start is not observed (see Watermark). */
+  constructor(now?: () => number) {
+    this.watermark = new Watermark(now);
+  }
 
   /** Ownership changed: per-partition progress starts over. */
   rejoined(owned: readonly number[], probe: BacklogProbe): void {
@@ -22,8 +27,8 @@ export class DayClock {
     this.probe = probe;
   }
 
-  observe(partition: number, periodStartMs: number): void {
-    this.watermark.observe(partition, periodStartMs);
+  observe(partition: number, periodStartMs: number, recordId: string): void {
+    this.watermark.observe(partition, periodStartMs, recordId);
   }
 
   /** Days (YYYY-MM-DD) among `openDays` that may close now. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, commonSettings, groupIdSetting, kafkaSettings, mongoSettings, parseConfig, s3Settings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
+import { commaList, commonSettings, groupIdSetting, kafkaSettings, mongoSettings, parseConfig, recordSettings, s3Settings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 
 export const baselineRoles = ['aggregator', 'archiver'] as const;
 export type BaselineRole = (typeof baselineRoles)[number];
@@ -9,6 +9,7 @@ export const baselineConfigSchema = z.object({
   ...kafkaSettings,
   ...mongoSettings,
   ...s3Settings,
+  ...recordSettings,
   HTTP_PORT: commonSettings.HTTP_PORT.default(8082),
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-baseline'),
   /**

@@ -1,3 +1,4 @@
+import type { RecordPolicy } from '@costwatch/contracts';
 import type { BaselineRole } from '../config/baseline.config';
 
 export const CONSUMER_SETTINGS = Symbol('CONSUMER_SETTINGS');
@@ -11,4 +12,6 @@ export interface ConsumerSettings {
   partitionsConcurrently: number;
   /** The consumer groups this process runs. */
   roles: readonly BaselineRole[];
+  /** What a record must satisfy to be archived and aggregated (RECORD_* settings); others are dead-lettered. */
+  recordPolicy: RecordPolicy;
 }

@@ -1,7 +1,8 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { billingRecordEventSchema, type TopicNames } from '@costwatch/contracts';
+import type { z } from 'zod';
+import { billingRecordEventSchemaFor, type TopicNames } from '@costwatch/contracts';
 import { EventConsumer, EventPublisher, KafkaMetrics, TOPIC_NAMES, partitionsWithBacklog, type BatchItem, type ConsumerOptions } from '@costwatch/kafka';
 import { ROOT_LOGGER, Readiness, keepTrying } from '@costwatch/observability';
 import { AggregateRecordsUseCase } from '../application/aggregate-records.use-case';
@@ -10,7 +11,8 @@ import type { BacklogProbe } from '../application/day-clock';
 import type { BaselineRole } from '../config/baseline.config';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from './consumer-settings';
 
-type RecordItem = BatchItem<(typeof billingRecordEventSchema)['_zod']['output']>;
+type RecordEventSchema = ReturnType<typeof billingRecordEventSchemaFor>;
+type RecordItem = BatchItem<z.output<RecordEventSchema>>;
 
 const SHUTDOWN_WRITE_TIMEOUT_MS = 10_000;
 
@@ -30,7 +32,7 @@ const toIncoming = (items: RecordItem[]) => items.map(({ event, context }) => ({
  */
 @Injectable()
 export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly consumers: Array<EventConsumer<typeof billingRecordEventSchema>>;
+  private readonly consumers: Array<EventConsumer<RecordEventSchema>>;
   private readonly abort = new AbortController();
 
   constructor(
@@ -46,14 +48,16 @@ export class RecordsConsumers implements OnApplicationBootstrap, BeforeApplicati
   ) {
     const common = {
       topic: topics.billingRecords,
-      schema: billingRecordEventSchema,
+      // Structure and the record rules (ids, currencies, time window, signs, polluting keys):
+      // a record that fails is dead-lettered with its reason by both groups, never archived or aggregated.
+      schema: billingRecordEventSchemaFor(settings.recordPolicy),
       retry: { maxAttempts: settings.maxAttempts },
       fetchMaxBytesPerPartition: settings.fetchMaxBytesPerPartition,
       maxBatchSize: settings.batchSize,
       // Partitions hold disjoint series, so their batches can overlap their database round trips.
       partitionsConsumedConcurrently: settings.partitionsConcurrently,
     };
-    const groups: Record<BaselineRole, ConsumerOptions<typeof billingRecordEventSchema>> = {
+    const groups: Record<BaselineRole, ConsumerOptions<RecordEventSchema>> = {
       aggregator: { ...common, groupId: settings.aggregatorGroup, deferCommit: true, onGroupJoin: (owned) => aggregate.rejoined(owned, this.backlogProbe(kafka, settings.aggregatorGroup, topics.billingRecords)), handleBatch: (items) => aggregate.execute(toIncoming(items)) },
       archiver: { ...common, groupId: settings.archiverGroup, fetchMaxBytesPerPartition: Math.max(settings.fetchMaxBytesPerPartition, ARCHIVER_FETCH_MAX_BYTES_PER_PARTITION), onGroupJoin: (owned) => archive.rejoined(owned, this.backlogProbe(kafka, settings.archiverGroup, topics.billingRecords)), handleBatch: (items) => archive.execute(toIncoming(items)) },
     };

@@ -32,18 +32,20 @@ describe('Watermark', () => {
 
   it('follows the slowest partition that has data', () => {
     const watermark = new Watermark();
-    watermark.observe(0, t('2026-11-03T05:00:00Z'));
-    watermark.observe(1, t('2026-11-02T03:00:00Z'));
-    watermark.observe(0, t('2026-11-02T00:00:00Z'));
+    watermark.observe(0, t('2026-11-03T05:00:00Z'), 'a');
+    watermark.observe(0, t('2026-11-03T05:00:00Z'), 'b');
+    watermark.observe(1, t('2026-11-02T03:00:00Z'), 'c');
+    watermark.observe(0, t('2026-11-02T00:00:00Z'), 'd');
     expect(watermark.value).toBe(t('2026-11-02T03:00:00Z'));
   });
 
   it('closes a day once the watermark passes its end plus the grace period', () => {
     const watermark = new Watermark();
-    watermark.observe(0, t('2026-11-03T01:00:00Z'));
+    watermark.observe(0, t('2026-11-03T01:00:00Z'), 'a');
     const grace = 2 * 3_600_000;
     expect(watermark.closable(['2026-11-02', '2026-11-01', '2026-11-03'], grace)).toEqual(['2026-11-01']);
-    watermark.observe(0, t('2026-11-03T02:00:00Z'));
+    watermark.observe(0, t('2026-11-03T02:00:00Z'), 'b');
+    watermark.observe(0, t('2026-11-03T02:00:00Z'), 'c');
     expect(watermark.closable(['2026-11-02', '2026-11-01'], grace)).toEqual(['2026-11-01', '2026-11-02']);
   });
 });

@@ -1,4 +1,15 @@
-import { BILLING_RECORD_EVENT, billingRecordEventSchema, createEnvelope, deadLetterTopic, seriesKey, type TopicNames } from '@costwatch/contracts';
+import {
+  BILLING_RECORD_EVENT,
+  billingRecordEventSchemaFor,
+  billingRecordSchemaFor,
+  createEnvelope,
+  deadLetterTopic,
+  defaultRecordPolicy,
+  seriesKey,
+  type BillingRecord,
+  type RecordPolicy,
+  type TopicNames,
+} from '@costwatch/contracts';
 import type { EventPublisher } from '@costwatch/kafka';
 import { Headers } from '@costwatch/kafka';
 import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../domain/billing-source';
@@ -19,14 +30,23 @@ const CHUNK = 500;
 /**
  * Publishes what a source yields to billing.records.v1, keyed by series so one
  * domain/project/service stays on one partition (and in order). Rows the source could not
- * turn into records go to the records dead-letter topic with their reason and location.
+ * turn into records, and records that break the deployment's record policy (RECORD_*
+ * settings: currency list, time window), go to the records dead-letter topic with their
+ * reason and location.
  */
 export class PublishRecordsUseCase {
+  private readonly recordSchema: ReturnType<typeof billingRecordSchemaFor>;
+  private readonly eventSchema: ReturnType<typeof billingRecordEventSchemaFor>;
+
   constructor(
     private readonly publisher: EventPublisher,
     private readonly topics: TopicNames,
     private readonly producer: string,
-  ) {}
+    policy: RecordPolicy = defaultRecordPolicy,
+  ) {
+    this.recordSchema = billingRecordSchemaFor(policy);
+    this.eventSchema = billingRecordEventSchemaFor(policy);
+  }
 
   async collect(source: BillingSource, window: CollectionWindow, onProgress?: ProgressListener): Promise<CollectionSummary> {
     return this.publishAll(source.name, source.collect(window), onProgress);
@@ -36,12 +56,13 @@ export class PublishRecordsUseCase {
     const started = Date.now();
     const summary: CollectionSummary = { source: sourceName, published: 0, rejected: 0, firstPeriod: undefined, lastPeriod: undefined, seconds: 0 };
     const correlationId = `${sourceName}-${new Date(started).toISOString()}`;
-    for await (const batch of batches) {
+    for await (const sourceBatch of batches) {
+      const batch = this.checked(sourceBatch);
       for (let i = 0; i < batch.records.length; i += CHUNK) {
         const chunk = batch.records.slice(i, i + CHUNK);
         await this.publisher.publish(
           this.topics.billingRecords,
-          billingRecordEventSchema,
+          this.eventSchema,
           chunk.map((record) => ({ key: seriesKey(record), event: createEnvelope(BILLING_RECORD_EVENT, this.producer, record, { correlationId }) })),
         );
         for (const record of chunk) {
@@ -57,6 +78,21 @@ export class PublishRecordsUseCase {
     }
     summary.seconds = (Date.now() - started) / 1000;
     return summary;
+  }
+
+  /** The batch with each record checked against the record policy; those that fail join its rejected rows. */
+  private checked(batch: SourceBatch): SourceBatch {
+    const records: BillingRecord[] = [];
+    const rejected: RejectedRow[] = [...batch.rejected];
+    for (const record of batch.records) {
+      const result = this.recordSchema.safeParse(record);
+      if (result.success) records.push(result.data);
+      else {
+        const reason = result.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+        rejected.push({ source: record.source, location: `record ${record.id}`, reason, raw: record });
+      }
+    }
+    return rejected.length === batch.rejected.length ? batch : { records, rejected };
   }
 
   private async deadLetter(rows: readonly RejectedRow[]): Promise<void> {

@@ -4,7 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import pino from 'pino';
 import { topicNames } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
-import { ConfigError } from '@costwatch/config';
+import { ConfigError, recordPolicyOf } from '@costwatch/config';
 import { S3Store } from '@costwatch/s3';
 import { PublishRecordsUseCase, type CollectionSummary } from '../application/publish-records.use-case';
 import { ResetConsumerGroupUseCase } from '../application/reset-consumer-group.use-case';
@@ -35,7 +35,7 @@ async function run(
   // An unknown total (a FOCUS file is streamed) shows counts only.
   bar.start(Math.max(expectedUnits, 1), 0, { published: 0, rejected: 0 });
   try {
-    const summary = await work(new PublishRecordsUseCase(publisher, topics, 'collector-cli'), (progress, unitsDone) => {
+    const summary = await work(new PublishRecordsUseCase(publisher, topics, 'collector-cli', recordPolicyOf(config)), (progress, unitsDone) => {
       if (unitsDone > bar.getTotal()) bar.setTotal(unitsDone);
       bar.update(unitsDone, { published: progress.published, rejected: progress.rejected });
     });

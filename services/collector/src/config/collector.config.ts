@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { commonSettings, jsonSetting, kafkaSettings, parseConfig, s3Settings } from '@costwatch/config';
+import { commonSettings, jsonSetting, kafkaSettings, parseConfig, recordSettings, s3Settings } from '@costwatch/config';
 
 const collectorSettings = {
   ...commonSettings,
   ...kafkaSettings,
+  ...recordSettings,
   HTTP_PORT: commonSettings.HTTP_PORT.default(8081),
   KAFKA_CLIENT_ID: kafkaSettings.KAFKA_CLIENT_ID.default('costwatch-collector'),
   /** Partitions of billing.records.v1 when the collector creates it. */

@@ -1,4 +1,4 @@
-import { billingRecordId, billingRecordSchema, canonicalAmount, type BillingRecord } from '@costwatch/contracts';
+import { billingRecordId, billingRecordIntrinsicSchema, canonicalAmount, type BillingRecord } from '@costwatch/contracts';
 
 export type RecordFields = Omit<BillingRecord, 'id' | 'amount' | 'periodStart' | 'periodEnd' | 'collectedAt'> & {
   amount: string | number;
@@ -11,7 +11,8 @@ const iso = (value: Date | string): string => (typeof value === 'string' ? new D
 
 /**
  * Builds a validated record with its deterministic id and canonical amount. Throws (zod
- * or MoneyFormatError) with the reason when the fields do not make a valid record.
+ * or MoneyFormatError) with the reason when the fields do not make a valid record. The
+ * deployment's RECORD_* rules (currency list, time window) are applied when it is published.
  */
 export function buildRecord(fields: RecordFields): BillingRecord {
   const periodStart = iso(fields.periodStart);
@@ -23,5 +24,5 @@ export function buildRecord(fields: RecordFields): BillingRecord {
     collectedAt: iso(fields.collectedAt ?? new Date()),
     id: billingRecordId({ ...fields, periodStart }),
   };
-  return billingRecordSchema.parse(candidate);
+  return billingRecordIntrinsicSchema.parse(candidate);
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { TopicNames } from '@costwatch/contracts';
 import { EventPublisher, TOPIC_NAMES } from '@costwatch/kafka';
+import { recordPolicyOf } from '@costwatch/config';
 import { JobMetrics, ROOT_LOGGER } from '@costwatch/observability';
 import { PublishRecordsUseCase } from '../application/publish-records.use-case';
 import { createSource } from '../application/source-factory';
@@ -48,7 +49,7 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.sources = config.COLLECTOR_SOURCES.map((name) => createSource(name, config));
-    this.useCase = new PublishRecordsUseCase(publisher, topics, 'collector');
+    this.useCase = new PublishRecordsUseCase(publisher, topics, 'collector', recordPolicyOf(config));
     this.runs = new Counter({ name: 'costwatch_collection_runs_total', help: 'Scheduled collection runs by result.', labelNames: ['source', 'granularity', 'result'], registers: [registry] });
     this.lastSuccess = new Gauge({
       name: 'costwatch_collection_last_success_timestamp_seconds',

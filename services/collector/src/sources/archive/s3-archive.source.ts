@@ -1,4 +1,4 @@
-import { billingRecordSchema, billingSources, compactDay, dayFileKey, dayPrefix, type BillingRecord } from '@costwatch/contracts';
+import { billingRecordIntrinsicSchema, billingSources, compactDay, dayFileKey, dayPrefix, type BillingRecord } from '@costwatch/contracts';
 import type { S3Store } from '@costwatch/s3';
 import type { RejectedRow, SourceBatch } from '../../domain/billing-source';
 
@@ -18,7 +18,8 @@ export interface ArchivedDay {
  * are the source of truth (the day file is their compaction, rewritten when a day closes),
  * so a day is rebuilt from its parts, keeping the newest restatement of each record; a day
  * with only a day file (e.g. an archive copied from elsewhere) is read from that file.
- * Every line is validated again: a record that no longer passes is rejected, not replayed.
+ * Every line is validated again (and once more, with the RECORD_* settings, when it is
+ * published): a record that no longer passes is rejected, not replayed.
  */
 export class S3ArchiveSource {
   constructor(private readonly store: S3Store) {}
@@ -51,7 +52,7 @@ function validate(candidates: readonly unknown[], location: string): SourceBatch
   const records: BillingRecord[] = [];
   const rejected: RejectedRow[] = [];
   candidates.forEach((candidate, index) => {
-    const parsed = billingRecordSchema.safeParse(candidate);
+    const parsed = billingRecordIntrinsicSchema.safeParse(candidate);
     if (parsed.success) records.push(parsed.data);
     else
       rejected.push({

@@ -88,7 +88,7 @@ export class AwsCostExplorerSource implements BillingSource {
   /** All pages of one account, summed per record identity; all-or-nothing per account. */
   private async collectAccount(account: AwsAccount, window: CollectionWindow, collectedAt: Date): Promise<SourceBatch[]> {
     const client = this.pool.clientFor(account);
-    const aggregator = new RecordAggregator(this.name, collectedAt);
+    const aggregator = new RecordAggregator(this.name, collectedAt, true);
     const rejected: RejectedRow[] = [];
     const seenTokens = new Set<string>();
     let token: string | undefined;

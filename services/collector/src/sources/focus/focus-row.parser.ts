@@ -36,7 +36,8 @@ export type ParsedFocusRow = { kind: 'row'; row: SourceRow } | { kind: 'outside-
  * Correction, so purchases, credits, taxes and corrections are series of their own and never
  * share a record id with (and so overwrite) the usage of the same period;
  * period = ChargePeriodStart/End (HOURLY when exactly 1 h, else DAILY);
- * currency = BillingCurrency; amount = the configured cost column; tags = Tags (a JSON object).
+ * currency = BillingCurrency; amount = the configured cost column; tags = Tags (a JSON object);
+ * chargeClass = Correction when so (a correction may be negative whatever its category).
  * Caches (instants, slugs, tag sets) are bounded, so memory does not grow with the file.
  */
 export class FocusRowParser {
@@ -102,6 +103,7 @@ export class FocusRowParser {
         currency,
         amount,
         chargeCategory,
+        ...(chargeClass !== undefined ? { chargeClass: 'Correction' as const } : {}),
         ...(tags !== undefined ? { tags } : {}),
       },
     };

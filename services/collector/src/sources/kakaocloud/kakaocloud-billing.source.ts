@@ -39,7 +39,7 @@ export class KakaoCloudBillingSource implements BillingSource {
   }
 
   private async *collectDay(day: CalendarDay, collectedAt: Date): AsyncGenerator<SourceBatch> {
-    const aggregator = new RecordAggregator('kakaocloud', collectedAt);
+    const aggregator = new RecordAggregator('kakaocloud', collectedAt, true);
     const rejected: RejectedRow[] = [];
     for await (const { pageNumber, page } of this.client.dailyCostPages(day.ymd)) {
       page.items.forEach((item, index) => {

@@ -88,4 +88,23 @@ describe('RecordAggregator', () => {
 
     expect(drainAll(aggregator, 2).batches.map((b) => b.records.length)).toEqual([2, 2, 1]);
   });
+
+  it('records a negative total of a net-of-credits source as an Adjustment; other sources may not send one', () => {
+    const net = new RecordAggregator('aws-cost-explorer', collectedAt, true);
+    net.add(row({ amount: '2' }), 'a');
+    net.add(row({ amount: '-5' }), 'b');
+    net.add(row({ amount: '3', serviceId: 'storage' }), 'c');
+    expect(drainAll(net).records.map((r) => [r.serviceId, r.amount, r.chargeCategory])).toEqual([
+      ['svc', '-3', 'Adjustment'],
+      ['storage', '3', undefined],
+    ]);
+
+    const plain = new RecordAggregator('focus', collectedAt);
+    expect(plain.add(row({ amount: '-5' }), 'line 7')).toBeUndefined();
+    plain.add(row({ amount: '1' }), 'line 8');
+    plain.add(row({ amount: '-1', chargeCategory: 'Credit', serviceId: 'svc:credit' }), 'line 9');
+    const { records, rejected } = drainAll(plain);
+    expect(records.map((r) => [r.serviceId, r.amount])).toEqual([['svc:credit', '-1']]);
+    expect(rejected).toEqual([expect.objectContaining({ location: 'line 7 and 1 more row(s) of the same record', reason: expect.stringContaining('negative amount on a Usage record') })]);
+  });
 });

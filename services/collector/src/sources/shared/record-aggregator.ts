@@ -16,6 +16,7 @@ export interface SourceRow {
   /** The amount as sent (a decimal string, exponent allowed); summed exactly. */
   amount: string;
   chargeCategory?: BillingRecord['chargeCategory'];
+  chargeClass?: BillingRecord['chargeClass'];
   tags?: Record<string, string>;
 }
 
@@ -62,9 +63,16 @@ function intersectTags(common: Map<string, string> | null, tags: Record<string, 
 export class RecordAggregator {
   private readonly aggregates = new Map<string, Aggregate>();
 
+  /**
+   * `netOfCredits`: the source's amounts are net of the credits and refunds applied to them
+   * (AWS Cost Explorer per service, KakaoCloud per item), so a negative total is their surplus
+   * and is recorded as an Adjustment, the category negative money belongs to (a Usage
+   * record may not be negative).
+   */
   constructor(
     private readonly source: BillingRecord['source'],
     private readonly collectedAt: Date,
+    private readonly netOfCredits = false,
   ) {}
 
   get size(): number {
@@ -95,11 +103,12 @@ export class RecordAggregator {
       existing.commonTags = intersectTags(existing.commonTags, row.tags);
       return undefined;
     }
-    // First row of an identity: validate everything a record needs once, with this row's location.
+    // First row of an identity: validate everything a record needs once, with this row's
+    // location. The sign is the total's to judge (a credit line may come before the usage).
     try {
       buildRecord({
-        ...this.fields(row),
-        amount: fromScaled(scaled),
+        ...this.fields(row, scaled),
+        amount: fromScaled(scaled < 0n ? -scaled : scaled),
         ...(row.tags !== undefined && Object.keys(row.tags).length > 0 ? { tags: row.tags } : {}),
         collectedAt: this.collectedAt,
       });
@@ -124,7 +133,7 @@ export class RecordAggregator {
       try {
         batch.records.push(
           buildRecord({
-            ...this.fields(aggregate.first),
+            ...this.fields(aggregate.first, aggregate.scaledTotal),
             periodEnd: new Date(aggregate.periodEndMs),
             amount: fromScaled(aggregate.scaledTotal),
             ...(aggregate.commonTags !== null ? { tags: Object.fromEntries(aggregate.commonTags) } : {}),
@@ -148,8 +157,9 @@ export class RecordAggregator {
     if (batch.records.length + batch.rejected.length > 0) yield batch;
   }
 
-  /** The record fields a row contributes (tags and amount are the aggregate's). */
-  private fields(row: SourceRow) {
+  /** The record fields a row contributes (tags and amount are the aggregate's, `scaledTotal`). */
+  private fields(row: SourceRow, scaledTotal: bigint) {
+    const chargeCategory = row.chargeCategory ?? (this.netOfCredits && scaledTotal < 0n ? 'Adjustment' : undefined);
     return {
       source: this.source,
       domainId: row.domainId,
@@ -161,7 +171,8 @@ export class RecordAggregator {
       periodEnd: row.periodEnd,
       currency: row.currency,
       amount: row.amount,
-      ...(row.chargeCategory !== undefined ? { chargeCategory: row.chargeCategory } : {}),
+      ...(chargeCategory !== undefined ? { chargeCategory } : {}),
+      ...(row.chargeClass !== undefined ? { chargeClass: row.chargeClass } : {}),
     };
   }
 
