@@ -15,8 +15,7 @@ function record(h: number): BillingRecord {
 }
 
 /** The archiver over an in-memory bucket and day register, one consumer owning partition 0. */
-function archiverUnderTest() {
-  const objects = new Map<string, string>();
+function archiverUnderTest(objects = new Map<string, string>()) {
   const store = {
     putText: (key: string, body: string) => Promise.resolve(void objects.set(key, body)),
     getText: (key: string) => Promise.resolve(objects.get(key)),
@@ -35,7 +34,7 @@ function archiverUnderTest() {
     const text = objects.get(dayFileKey(date));
     return text === undefined ? undefined : (JSON.parse(text) as BillingRecord[]);
   };
-  return { useCase, dayFile };
+  return { useCase, dayFile, objects };
 }
 
 describe('ArchiveRecordsUseCase day closing', () => {
@@ -54,3 +53,30 @@ describe('ArchiveRecordsUseCase day closing', () => {
     expect(t.dayFile('2026-02-02')).toHaveLength(24);
   });
 });
+
+describe('ArchiveRecordsUseCase replays', () => {
+  const partLines = (objects: ReadonlyMap<string, string>) =>
+    [...objects].filter(([key]) => key.includes('/parts/')).flatMap(([, body]) => body.split('\n').filter((line) => line !== ''));
+
+  it('archiving records again, in other batches or after a restart, adds no line; a restatement adds one', async () => {
+    const t = archiverUnderTest();
+    const day = Array.from({ length: 24 }, (_, h) => record(h));
+    await t.useCase.execute(day.slice(0, 12).map((r) => ({ record: r, partition: 0 })));
+    await t.useCase.execute(day.slice(12).map((r) => ({ record: r, partition: 0 })));
+    expect(partLines(t.objects)).toHaveLength(24);
+
+    // A replay: the same records in different batches, some twice in one batch.
+    await t.useCase.execute([...day.slice(6, 18), day[7]!].map((r) => ({ record: r, partition: 0 })));
+    // Another instance (or this one after a restart) reads what the parts hold.
+    const restarted = archiverUnderTest(t.objects);
+    await restarted.useCase.execute(day.map((r) => ({ record: r, partition: 0 })));
+    expect(partLines(t.objects)).toHaveLength(24);
+
+    const restated = { ...day[3]!, amount: '2', collectedAt: new Date(START + 30 * HOUR_MS).toISOString() };
+    await restarted.useCase.execute([{ record: restated, partition: 0 }, { record: day[3]!, partition: 0 }]);
+    await restarted.useCase.execute([{ record: day[3]!, partition: 0 }]);
+    expect(partLines(t.objects)).toHaveLength(25);
+    expect(partLines(t.objects).filter((line) => line.includes('"amount":"2"'))).toHaveLength(1);
+  });
+});
+
