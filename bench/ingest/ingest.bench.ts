@@ -14,6 +14,7 @@ import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { topicNames, type BillingRecord } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics, partitionLag } from '@costwatch/kafka';
+import { Collections } from '@costwatch/mongo';
 import { SyntheticBilling, expectedDailyTotals } from '@costwatch/synthetic';
 import { PublishRecordsUseCase } from '../../services/collector/src/application/publish-records.use-case';
 import { infraEndpoints } from '../infra-endpoints';
@@ -114,7 +115,7 @@ async function pipeline(): Promise<{ ms: number; rssMb: number }> {
   const useCase = new PublishRecordsUseCase(publisher, topics, 'bench');
   const expected = expectedDailyTotals(records);
   const client = await MongoClient.connect(mongoUrl);
-  const daily = client.db(dbName).collection<{ _id: string; amount: string }>('billing_daily');
+  const daily = client.db(dbName).collection<{ _id: string; amount: string }>(Collections.daily);
   const admin = kafka.admin();
   await admin.connect();
   let rssMb = 0;

@@ -2,7 +2,7 @@ import type { Db, MongoClient } from 'mongodb';
 import pino from 'pino';
 import { topicNames, type BillingRecord, type TopicNames } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
-import { connectMongo } from '@costwatch/mongo';
+import { Collections, connectMongo } from '@costwatch/mongo';
 import { S3Store } from '@costwatch/s3';
 import { testEndpoints, uniqueName, waitFor } from '@costwatch/testing';
 import { PublishRecordsUseCase } from '../../services/collector/src/application/publish-records.use-case';
@@ -67,7 +67,7 @@ export class IngestHarness {
 
   /** Daily totals as stored: `date|domain|project|service|currency` → exact amount. */
   async storedDailyTotals(): Promise<Map<string, string>> {
-    const docs = await this.mongo.db.collection<{ _id: string; amount: string }>('billing_daily').find({}, { projection: { amount: 1 } }).toArray();
+    const docs = await this.mongo.db.collection<{ _id: string; amount: string }>(Collections.daily).find({}, { projection: { amount: 1 } }).toArray();
     return new Map(docs.map((d) => [d._id, d.amount]));
   }
 

@@ -9,3 +9,4 @@ export * from './events/daily-total';
 export * from './events/anomaly';
 export * from './money/money';
 export * from './archive/archive-layout';
+export * from './stored/baseline-document';

@@ -6,6 +6,7 @@ export const Topics = {
   billingRecords: 'billing.records.v1',
   hourlySnapshots: 'billing.hourly.v1',
   dailyTotals: 'billing.daily-totals.v1',
+  dayClosed: 'billing.day-closed.v1',
   anomalies: 'billing.anomalies.v1',
 } as const;
 
@@ -27,6 +28,7 @@ export function topicNames(prefix = ''): TopicNames {
     billingRecords: `${prefix}${Topics.billingRecords}`,
     hourlySnapshots: `${prefix}${Topics.hourlySnapshots}`,
     dailyTotals: `${prefix}${Topics.dailyTotals}`,
+    dayClosed: `${prefix}${Topics.dayClosed}`,
     anomalies: `${prefix}${Topics.anomalies}`,
   };
 }

@@ -14,7 +14,7 @@ export { SeededRandom } from './random/seeded-random';
 // Time
 export { MS, parseDuration, formatDuration } from './time/duration';
 export { inferSamplingStep, samplesIn } from './time/sampling-step';
-export { HOUR_OF_WEEK, MONDAY_ORIGIN_MS, seasonalSlot, slotCount, type SeasonalLayout } from './time/seasonal-slot';
+export { DAY_OF_WEEK, HOUR_OF_WEEK, MONDAY_ORIGIN_MS, seasonalSlot, slotCount, type SeasonalLayout } from './time/seasonal-slot';
 export { oneMonthEarlier } from './time/calendar-month';
 
 // Baselines

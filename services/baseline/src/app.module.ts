@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import { Registry } from 'prom-client';
 import { recordPolicyOf } from '@costwatch/config';
 import { KafkaModule } from '@costwatch/kafka';
-import { MONGO_DB, MongoModule } from '@costwatch/mongo';
+import { Collections, MONGO_DB, MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
 import { S3Module } from '@costwatch/s3';
 import { AggregateRecordsUseCase } from './application/aggregate-records.use-case';
@@ -33,7 +33,7 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [{ topic: 'billingRecords' }, { topic: 'hourlySnapshots' }, { topic: 'dailyTotals' }],
+          topics: [{ topic: 'billingRecords' }, { topic: 'hourlySnapshots' }, { topic: 'dailyTotals' }, { topic: 'dayClosed', numPartitions: 1 }],
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, db: config.MONGO_DB }),
         S3Module.forRoot({
@@ -55,8 +55,8 @@ export class AppModule {
           provide: CONSUMER_SETTINGS,
           useValue: { aggregatorGroup: config.AGGREGATOR_GROUP_ID, archiverGroup: config.ARCHIVER_GROUP_ID, batchSize: config.CONSUMER_BATCH_SIZE, maxAttempts: config.KAFKA_MAX_ATTEMPTS, fetchMaxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION, partitionsConcurrently: config.CONSUMER_PARTITIONS_CONCURRENTLY, roles: config.BASELINE_ROLES, recordPolicy: recordPolicyOf(config) },
         },
-        { provide: AGGREGATOR_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'billing_days'), inject: [MONGO_DB] },
-        { provide: ARCHIVE_DAYS, useFactory: (db: Db) => new DaysRepository(db, 'archive_days'), inject: [MONGO_DB] },
+        { provide: AGGREGATOR_DAYS, useFactory: (db: Db) => new DaysRepository(db, Collections.days), inject: [MONGO_DB] },
+        { provide: ARCHIVE_DAYS, useFactory: (db: Db) => new DaysRepository(db, Collections.archiveDays), inject: [MONGO_DB] },
         { provide: BILLING_EVENTS, useClass: BillingEventsPublisher },
         { provide: BaselineMetrics, useFactory: (registry: Registry) => new BaselineMetrics(registry), inject: [Registry] },
         RecordsRepository,

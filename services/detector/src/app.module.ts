@@ -4,9 +4,11 @@ import { KafkaModule } from '@costwatch/kafka';
 import { MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
 import { DetectorMetrics } from './application/detector-metrics';
+import { JudgeDailyTotalsUseCase } from './application/judge-daily-totals.use-case';
 import { JudgeSnapshotsUseCase } from './application/judge-snapshots.use-case';
-import { ANOMALY_EVENTS, ANOMALY_STORE, BASELINE_SOURCE, DETECTOR_SETTINGS, RULE_BOOK, SERIES_STATE_STORE, type DetectorSettings } from './application/ports';
+import { ANOMALY_EVENTS, ANOMALY_STORE, BASELINE_SOURCE, DAILY_SETTINGS, DETECTOR_SETTINGS, RULE_BOOK, SERIES_STATE_STORE, type DailySettings, type DetectorSettings } from './application/ports';
 import { globalRuleSettings, type DetectorConfig } from './config/detector.config';
+import { DailyTotalsConsumer } from './consumers/daily-totals.consumer';
 import { CONSUMER_SETTINGS, HourlySnapshotsConsumer, type ConsumerSettings } from './consumers/hourly-snapshots.consumer';
 import { RuleBook } from './domain/detection-rules';
 import { AnomaliesRepository } from './infra/anomalies.repository';
@@ -23,6 +25,14 @@ export class AppModule {
       updateGrowth: config.DETECTION_UPDATE_GROWTH,
       restatementHorizonDays: config.DETECTION_RESTATEMENT_HORIZON_DAYS,
     };
+    const daily: DailySettings = {
+      enabled: config.DETECTION_DAILY,
+      minHistoryDays: config.DETECTION_DAILY_MIN_HISTORY_DAYS,
+      dropMin: config.DETECTION_DAILY_DROP_MIN ?? Number.POSITIVE_INFINITY,
+      resolveAfterDays: config.DETECTION_DAILY_RESOLVE_AFTER_DAYS,
+      updateGrowth: config.DETECTION_UPDATE_GROWTH,
+      horizonDays: Math.max(config.DETECTION_RESTATEMENT_HORIZON_DAYS, 35),
+    };
     const consumer: ConsumerSettings = {
       groupId: config.DETECTOR_GROUP_ID,
       batchSize: config.CONSUMER_BATCH_SIZE,
@@ -38,12 +48,13 @@ export class AppModule {
           brokers: config.KAFKA_BROKERS,
           clientId: config.KAFKA_CLIENT_ID,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
-          topics: [{ topic: 'hourlySnapshots' }, { topic: 'anomalies' }],
+          topics: [{ topic: 'hourlySnapshots' }, { topic: 'dailyTotals' }, { topic: 'dayClosed', numPartitions: 1 }, { topic: 'anomalies' }],
         }),
         MongoModule.forRoot({ url: config.MONGO_URL, db: config.MONGO_DB }),
       ],
       providers: [
         { provide: DETECTOR_SETTINGS, useValue: settings },
+        { provide: DAILY_SETTINGS, useValue: daily },
         { provide: CONSUMER_SETTINGS, useValue: consumer },
         // Compiled once at startup; the config already refused a bad expression naming its setting.
         { provide: RULE_BOOK, useValue: new RuleBook(globalRuleSettings(config), config.DETECTION_OVERRIDES) },
@@ -58,7 +69,9 @@ export class AppModule {
         { provide: ANOMALY_EVENTS, useExisting: AnomalyEventsPublisher },
         StorageInitializer,
         JudgeSnapshotsUseCase,
+        JudgeDailyTotalsUseCase,
         HourlySnapshotsConsumer,
+        DailyTotalsConsumer,
       ],
     };
   }

@@ -1,22 +1,29 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import type { HourlySnapshot } from '@costwatch/contracts';
+import type { DailyTotal, HourlySnapshot } from '@costwatch/contracts';
 import type { BaselineStats } from '@costwatch/detection';
 import { DetectorMetrics } from '../src/application/detector-metrics';
+import { JudgeDailyTotalsUseCase } from '../src/application/judge-daily-totals.use-case';
 import { JudgeSnapshotsUseCase } from '../src/application/judge-snapshots.use-case';
-import type { AnomalyEventsPort, AnomalyNotice, AnomalyRecord, AnomalyStore, BaselineLookup, BaselineSource, SeriesState, SeriesStateStore } from '../src/application/ports';
+import type { AnomalyEventsPort, AnomalyNotice, AnomalyRecord, AnomalyStore, BaselineLookup, BaselineSource, DailySettings, JudgedBaseline, SeriesState, SeriesStateStore } from '../src/application/ports';
 import { RuleBook, type RuleSettings } from '../src/domain/detection-rules';
 
 /** Baselines by (asOf, series); `open` days make a missing baseline "not-yet" instead of "none". */
 export class InMemoryBaselines implements BaselineSource {
   readonly baselines = new Map<string, BaselineStats>();
+  /** Daily-total baselines by (asOf, series), with their share of days with a cost. */
+  readonly dailyBaselines = new Map<string, JudgedBaseline>();
   readonly openDays = new Set<string>();
 
   lookup(asOf: string, seriesId: string): Promise<BaselineLookup> {
     const baseline = this.baselines.get(`${asOf}|${seriesId}`);
-    if (baseline) return Promise.resolve({ status: 'found', baseline });
+    if (baseline) return Promise.resolve({ status: 'found', baseline: { stats: baseline, activeFraction: 1, active: null } });
     const previous = new Date(Date.parse(`${asOf}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
     return Promise.resolve(this.openDays.has(previous) ? { status: 'not-yet' } : { status: 'none' });
+  }
+
+  daily(asOf: string, seriesId: string): Promise<JudgedBaseline | null> {
+    return Promise.resolve(this.dailyBaselines.get(`${asOf}|${seriesId}`) ?? null);
   }
 }
 
@@ -33,6 +40,9 @@ export class InMemoryStates implements SeriesStateStore {
   }
   loadPending(): Promise<SeriesState[]> {
     return Promise.resolve([...this.docs.values()].filter((s) => s.pending.length > 0).map((s) => structuredClone(s)));
+  }
+  loadOpenGaps(): Promise<SeriesState[]> {
+    return Promise.resolve([...this.docs.values()].filter((s) => s._id.startsWith('gap|') && s.open !== null).map((s) => structuredClone(s)));
   }
   save(states: readonly SeriesState[]): Promise<void> {
     for (const s of states) this.docs.set(s._id, structuredClone(s));
@@ -72,6 +82,22 @@ export function detectorUnderTest(rule: RuleSettings = {}) {
   const create = () =>
     new JudgeSnapshotsUseCase(baselines, states, anomalies, events, new RuleBook(rule), { resolveAfterHours: 2, updateGrowth: 0.5, restatementHorizonDays: 7 }, metrics, pino({ level: 'silent' }));
   return { baselines, states, anomalies, events, registry, metrics, useCase: create(), restart: create };
+}
+
+export function dailyUnderTest(rule: RuleSettings = {}, settings: Partial<DailySettings> = {}) {
+  const baselines = new InMemoryBaselines();
+  const states = new InMemoryStates();
+  const anomalies = new InMemoryAnomalies();
+  const events = new InMemoryEvents();
+  const registry = new Registry();
+  const metrics = new DetectorMetrics(registry);
+  const daily: DailySettings = { enabled: true, minHistoryDays: 7, dropMin: 1, resolveAfterDays: 1, updateGrowth: 0.5, horizonDays: 35, ...settings };
+  const create = () => new JudgeDailyTotalsUseCase(baselines, states, anomalies, events, new RuleBook(rule), daily, metrics, pino({ level: 'silent' }));
+  return { baselines, states, anomalies, events, registry, useCase: create(), restart: create };
+}
+
+export function dailyTotal(date: string, amount: string, revision = 1, patch: Partial<DailyTotal> = {}): DailyTotal {
+  return { date, domainId: 'd1', projectId: 'p1', serviceId: 'compute', serviceName: 'Virtual Machine', currency: 'USD', amount, recordCount: amount === '0' ? 0 : 24, revision, ...patch };
 }
 
 export function snapshot(date: string, hour: number, amount: string, revision = 1, patch: Partial<HourlySnapshot> = {}): HourlySnapshot {

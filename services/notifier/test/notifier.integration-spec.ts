@@ -256,7 +256,7 @@ describe('notifier against real Kafka, FerretDB, Alertmanager and rsyslog', () =
     // serves as a sentinel: once it is in the file, a line for the muted anomaly would be too.
     const topic = uniqueName('daily-totals');
     await ensureTopics(kafka, [{ topic, numPartitions: 1 }]);
-    const total: DailyTotal = { date: '2026-11-01', domainId: domain, projectId: 'proj-1', serviceId: 'compute', serviceName: 'Virtual Machine', currency: 'USD', amount: '1234.000000001', recordCount: 24 };
+    const total: DailyTotal = { date: '2026-11-01', domainId: domain, projectId: 'proj-1', serviceId: 'compute', serviceName: 'Virtual Machine', currency: 'USD', amount: '1234.000000001', recordCount: 24, revision: 1 };
     const totalEvent = createEnvelope('billing.daily-total', 'baseline', total);
     await publisher.publish(topic, dailyTotalEventSchema, [
       { key: domain, event: totalEvent },

@@ -247,10 +247,35 @@ describe('SweepNotificationsUseCase', () => {
 describe('PublishDailyTotalUseCase', () => {
   it('writes each total once; a restated amount is written again', async () => {
     const h = harness();
-    const total = { date: '2026-11-01', domainId: 'd', projectId: 'p', serviceId: 's', serviceName: 'S', currency: 'USD', amount: '10.5', recordCount: 24 };
+    const total = { date: '2026-11-01', domainId: 'd', projectId: 'p', serviceId: 's', serviceName: 'S', currency: 'USD', amount: '10.5', recordCount: 24, revision: 1 };
     expect(await h.daily.execute({ eventId: 'e1', total }, logger)).toBe('written');
     expect(await h.daily.execute({ eventId: 'e1', total }, logger)).toBe('duplicate');
     expect(await h.daily.execute({ eventId: 'e2', total: { ...total, amount: '11' } }, logger)).toBe('written');
     expect(h.channels.dailyTotalLines.map((t) => t.amount)).toEqual(['10.5', '11']);
+  });
+
+  it('a line syslog does not take stays pending, fails the event, and is written once by the sweep after recovery', async () => {
+    const h = harness();
+    const total = { date: '2026-11-01', domainId: 'd', projectId: 'p', serviceId: 's', serviceName: 'S', currency: 'USD', amount: '10.5', recordCount: 24, revision: 1 };
+    h.channels.dailyTotalsFailing = true;
+    await expect(h.daily.execute({ eventId: 'e1', total }, logger)).rejects.toBeInstanceOf(DeliveryFailedError);
+    expect(await h.daily.retryPending(logger)).toEqual({ retried: 0, failures: 1 });
+    expect([...h.log.dailyTotals.values()].map((e) => e.status)).toEqual(['pending']);
+
+    h.channels.dailyTotalsFailing = false;
+    expect(await h.daily.retryPending(logger)).toEqual({ retried: 1, failures: 0 });
+    expect(await h.daily.retryPending(logger)).toEqual({ retried: 0, failures: 0 });
+    expect(await h.daily.execute({ eventId: 'e1', total }, logger)).toBe('duplicate');
+    expect(h.channels.dailyTotalLines.map((t) => t.amount)).toEqual(['10.5']);
+  });
+
+  it('a line another instance is writing is left to it until its lease expires (no second line)', async () => {
+    const h = harness();
+    const total = { date: '2026-11-01', domainId: 'd', projectId: 'p', serviceId: 's', serviceName: 'S', currency: 'USD', amount: '10.5', recordCount: 24, revision: 1 };
+    await h.log.claimDailyTotal('daily:x', total, 'e1', { owner: 'instance-b', now: h.clock.now, until: h.clock.now + 30_000 });
+    expect(await h.daily.retryPending(logger)).toEqual({ retried: 0, failures: 0 });
+    h.clock.now += 30_000;
+    expect(await h.daily.retryPending(logger)).toEqual({ retried: 1, failures: 0 });
+    expect(h.channels.dailyTotalLines).toHaveLength(1);
   });
 });

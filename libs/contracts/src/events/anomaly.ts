@@ -4,6 +4,10 @@ import { envelopeSchema } from './envelope';
 
 export const anomalyStates = ['firing', 'resolved'] as const;
 export const severities = ['info', 'warning', 'critical'] as const;
+/** What was judged: one hour, or one closed day's total. */
+export const anomalyGranularities = ['hourly', 'daily'] as const;
+/** `cost`: a series costs more or less than expected; `collection-gap`: a whole domain sent nothing for a day. */
+export const anomalyKinds = ['cost', 'collection-gap'] as const;
 
 export const contributorSchema = z.object({
   dimension: z.string().min(1),
@@ -36,6 +40,8 @@ export const anomalySchema = z.object({
   severity: z.enum(severities),
   baselineWindow: z.object({ from: z.string(), to: z.string(), count: z.number().int().nonnegative() }),
   contributors: z.array(contributorSchema).default([]),
+  granularity: z.enum(anomalyGranularities).default('hourly'),
+  kind: z.enum(anomalyKinds).default('cost'),
 });
 
 export type Anomaly = z.infer<typeof anomalySchema>;

@@ -16,6 +16,9 @@ export const MONDAY_ORIGIN_MS = -3 * MS.day;
 
 export const HOUR_OF_WEEK: SeasonalLayout = { periodMs: MS.week, slotMs: MS.hour, originMs: MONDAY_ORIGIN_MS };
 
+/** Day-of-week (slot 0 = Monday, UTC): the seasonal profile of daily totals. */
+export const DAY_OF_WEEK: SeasonalLayout = { periodMs: MS.week, slotMs: MS.day, originMs: MONDAY_ORIGIN_MS };
+
 export function slotCount(layout: SeasonalLayout): number {
   return Math.max(1, Math.round(layout.periodMs / layout.slotMs));
 }

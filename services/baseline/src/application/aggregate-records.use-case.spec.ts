@@ -31,6 +31,7 @@ function aggregatorUnderTest(options: { writeBehind?: { ms: number; maxDocuments
   const events: BillingEventsPort = {
     publishSnapshots: (_: readonly HourlySnapshot[]) => Promise.resolve(),
     publishDailyTotals: (published) => Promise.resolve(void totals.push(...published)),
+    publishDayClosed: () => Promise.resolve(),
   };
   const daysRepository = {
     touch: (dates: readonly string[]) => Promise.resolve(dates.forEach((date) => days.set(date, days.get(date) ?? false))),

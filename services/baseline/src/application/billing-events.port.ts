@@ -1,9 +1,11 @@
-import type { DailyTotal, HourlySnapshot } from '@costwatch/contracts';
+import type { DailyTotal, DayClosed, HourlySnapshot } from '@costwatch/contracts';
 
 /** Where the aggregator's outputs go (Kafka in the service, an array in unit tests). */
 export interface BillingEventsPort {
   publishSnapshots(snapshots: readonly HourlySnapshot[]): Promise<void>;
   publishDailyTotals(totals: readonly DailyTotal[]): Promise<void>;
+  /** After the day's totals: the day is closed and the baselines as of the next day are written. */
+  publishDayClosed(day: DayClosed): Promise<void>;
 }
 
 export const BILLING_EVENTS = Symbol('BILLING_EVENTS');

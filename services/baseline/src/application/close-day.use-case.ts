@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { computeBaseline } from '@costwatch/detection';
+import { approximate, baselineDocumentId, type BaselineDocument, type DailyTotal } from '@costwatch/contracts';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { addDays, dayKey } from '../domain/rollup-keys';
-import { BaselinesRepository, type BaselineDocument } from '../infra/baselines.repository';
+import { dailyBaseline, hourlyBaseline, type HistoryDay } from '../domain/series-baseline';
+import { BaselinesRepository } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
 import { RollupsRepository } from '../infra/rollups.repository';
 import { SeriesRepository, type SeriesDocument } from '../infra/series.repository';
@@ -11,14 +12,21 @@ import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 import { toDailyTotal, toSeriesDay } from './daily-total';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+/** A series with a cost on any of this many days before D is expected in D's bill: without a record it is judged as 0. */
+export const RECENT_DAYS = 7;
 
 /**
  * Closes day D: adds D to every series' history in billing_series (from the day documents),
- * publishes every series' daily total for D, then builds each series' baseline "as of D+1" from the hours of the window before D+1 — the baseline the detector
- * uses for D+1, which therefore never sees D+1's own data. Idempotent: running it twice
- * writes the same baselines and republishes the same totals (same event ids).
+ * builds each series' baseline "as of D+1" from the window before D+1 (the baseline the
+ * detector uses for D+1, which therefore never sees D+1's own data), then publishes every
+ * series' daily total for D and `billing.day-closed.v1`, and marks D closed last.
+ *
+ * Missing data is data: a series with a cost in the last {@link RECENT_DAYS} days and no record
+ * for D gets a total of 0. When a whole domain has no record for D (a collection failed, an
+ * export is late) its series get no zero totals; the domain is listed as silent instead.
+ *
+ * Idempotent: a crash anywhere before the day is marked closed closes it again, writing the
+ * same baselines and republishing the same events (same ids).
  */
 @Injectable()
 export class CloseDayUseCase {
@@ -49,67 +57,71 @@ export class CloseDayUseCase {
       const day = byId.get(s._id);
       return day ? { ...s, days: { ...s.days, [date]: day } } : s;
     });
-    await this.events.publishDailyTotals(documents.map(toDailyTotal));
 
     const asOf = addDays(date, 1);
     const baselines = all.flatMap((s) => {
-      const baseline = this.baselineOf(s, asOf);
+      const baseline = baselineOf(s, asOf, this.settings.baselineWindowDays);
       return baseline ? [baseline] : [];
     });
     await this.baselines.write(baselines);
+
+    const absent = absentSeries(all, byId, date);
+    const reporting = new Set(documents.map((d) => d.domainId));
+    const silentDomains = new Map<string, number>();
+    for (const s of absent) if (!reporting.has(s.domainId)) silentDomains.set(s.domainId, (silentDomains.get(s.domainId) ?? 0) + 1);
+    const zeros = absent.filter((s) => reporting.has(s.domainId)).map((s) => zeroTotal(s, date));
+    await this.events.publishDailyTotals([...documents.map(toDailyTotal), ...zeros]);
+    await this.events.publishDayClosed({
+      date,
+      seriesCount: documents.length,
+      watermark: new Date(Date.parse(`${asOf}T00:00:00Z`) + this.settings.dayCloseGraceMs).toISOString(),
+      silentDomains: [...silentDomains].sort(([a], [b]) => a.localeCompare(b)).map(([domainId, series]) => ({ domainId, series })),
+    });
     await this.days.markClosed(date, new Date());
     this.metrics.dayClosed(date, all.length, baselines.length);
-    this.logger.info({ date, series: documents.length, baselines: baselines.length, ms: Date.now() - started }, 'day closed');
-  }
-
-  private baselineOf(series: SeriesDocument, asOf: string): BaselineDocument | undefined {
-    const asOfMs = Date.parse(`${asOf}T00:00:00Z`);
-    const windowDays = this.settings.baselineWindowDays;
-    const { values, timestamps } = hourlyHistory(series.days, asOfMs);
-    if (values.length === 0) return undefined;
-    const stats = computeBaseline(values, timestamps, { asOfMs, windowMs: windowDays * DAY_MS, previousMonth: { stepMs: HOUR_MS, horizonMs: DAY_MS } });
-    if (stats.count === 0) return undefined;
-    return {
-      _id: `${asOf}|${series._id}`,
-      asOf,
-      windowFrom: addDays(asOf, -windowDays),
-      domainId: series.domainId,
-      projectId: series.projectId,
-      serviceId: series.serviceId,
-      currency: series.currency,
-      serviceName: series.serviceName,
-      count: stats.count,
-      mean: stats.mean,
-      std: stats.std,
-      median: stats.median,
-      mad: stats.mad,
-      meanAbsDev: stats.meanAbsDev,
-      hourOfWeek: stats.seasonal
-        ? { median: Array.from(stats.seasonal.median), mad: Array.from(stats.seasonal.mad), count: Array.from(stats.seasonal.count), pooledMad: stats.seasonal.pooledMad }
-        : null,
-      previousMonth: stats.previousMonth ? { startMs: stats.previousMonth.startMs, stepMs: stats.previousMonth.stepMs, values: Array.from(stats.previousMonth.values) } : null,
-      computedAt: new Date().toISOString(),
-    };
+    this.logger.info({ date, series: documents.length, absent: zeros.length, silentDomains: [...silentDomains.keys()], baselines: baselines.length, ms: Date.now() - started }, 'day closed');
   }
 }
 
-/**
- * A series' hourly costs from its first recorded hour up to `asOfMs` (exclusive): hours
- * without records after the series exists count as zero cost, and so does a missing day.
- */
-export function hourlyHistory(days: SeriesDocument['days'], asOfMs: number): { values: number[]; timestamps: number[] } {
-  const dates = Object.keys(days)
-    .filter((date) => Date.parse(`${date}T00:00:00Z`) < asOfMs)
-    .sort();
-  const firstDate = dates[0];
-  if (!firstDate) return { values: [], timestamps: [] };
-  const firstHour = Math.max(0, days[firstDate]?.hourCounts.findIndex((count) => count > 0) ?? 0);
-  const values: number[] = [];
-  const timestamps: number[] = [];
-  for (let t = Date.parse(`${firstDate}T00:00:00Z`) + firstHour * HOUR_MS; t < asOfMs; t += HOUR_MS) {
-    const at = new Date(t);
-    values.push(days[at.toISOString().slice(0, 10)]?.hours[at.getUTCHours()] ?? 0);
-    timestamps.push(t);
-  }
-  return { values, timestamps };
+function historyOf(series: SeriesDocument): Record<string, HistoryDay> {
+  const days: Record<string, HistoryDay> = {};
+  for (const [date, day] of Object.entries(series.days)) days[date] = { hours: day.hours, hourCounts: day.hourCounts, total: approximate(day.total) };
+  return days;
+}
+
+/** The baseline as of `asOf` of one series, hourly and daily; undefined without history. */
+export function baselineOf(series: SeriesDocument, asOf: string, windowDays: number): BaselineDocument | undefined {
+  const asOfMs = Date.parse(`${asOf}T00:00:00Z`);
+  const days = historyOf(series);
+  const hourly = hourlyBaseline(days, asOfMs, windowDays);
+  if (!hourly) return undefined;
+  const daily = dailyBaseline(days, asOfMs, windowDays);
+  const { seasonal, previousMonth, activeFraction, active, ...stats } = hourly.stored;
+  return {
+    _id: baselineDocumentId(asOf, series._id),
+    asOf,
+    windowFrom: addDays(asOf, -windowDays),
+    domainId: series.domainId,
+    projectId: series.projectId,
+    serviceId: series.serviceId,
+    currency: series.currency,
+    serviceName: series.serviceName,
+    ...stats,
+    hourOfWeek: seasonal,
+    previousMonth,
+    activeFraction,
+    active,
+    daily: daily?.stored ?? null,
+    computedAt: new Date().toISOString(),
+  };
+}
+
+/** Series with a cost on one of the {@link RECENT_DAYS} days before `date` and no record on it. */
+export function absentSeries(series: readonly SeriesDocument[], present: ReadonlyMap<string, unknown>, date: string): SeriesDocument[] {
+  const since = addDays(date, -RECENT_DAYS);
+  return series.filter((s) => !present.has(s._id) && Object.entries(s.days).some(([day, value]) => day >= since && day < date && approximate(value.total) !== 0));
+}
+
+function zeroTotal(s: SeriesDocument, date: string): DailyTotal {
+  return { date, domainId: s.domainId, projectId: s.projectId, serviceId: s.serviceId, serviceName: s.serviceName, currency: s.currency, amount: '0', recordCount: 0, revision: 0 };
 }

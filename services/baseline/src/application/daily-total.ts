@@ -13,7 +13,15 @@ export function toDailyTotal(doc: DailyDocument): DailyTotal {
     currency: doc.currency,
     amount: doc.amount,
     recordCount: doc.recordCount,
+    revision: revisionOf(doc),
   };
+}
+
+/** The newest `collectedAt` among the day's records (ms): a restatement or a late record makes it larger. */
+export function revisionOf(doc: DailyDocument): number {
+  let newest = 0;
+  for (const record of doc.records.values()) newest = Math.max(newest, Date.parse(record.collectedAt) || 0);
+  return newest;
 }
 
 /** A day document as the series history keeps it: hourly floats for statistics, the exact total. */

@@ -1,24 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import { Collections, MONGO_DB } from '@costwatch/mongo';
-import type { SeriesIdentity } from '../domain/rollup-keys';
+import type { BaselineDocument } from '@costwatch/contracts';
 
-/** billing_baseline: one document per series per as-of date; built only from data before `asOf`. */
-export interface BaselineDocument extends SeriesIdentity {
-  _id: string;
-  asOf: string;
-  windowFrom: string;
-  serviceName: string;
-  count: number;
-  mean: number;
-  std: number;
-  median: number;
-  mad: number;
-  meanAbsDev: number;
-  hourOfWeek: { median: number[]; mad: number[]; count: number[]; pooledMad: number } | null;
-  previousMonth: { startMs: number; stepMs: number; values: number[] } | null;
-  computedAt: string;
-}
+export type { BaselineDocument };
 
 @Injectable()
 export class BaselinesRepository {

@@ -2,12 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
   DAILY_TOTAL_EVENT,
+  DAY_CLOSED_EVENT,
   HOURLY_SNAPSHOT_EVENT,
   createEnvelope,
   dailyTotalEventSchema,
+  dayClosedEventSchema,
   hourlySnapshotEventSchema,
   seriesKey,
   type DailyTotal,
+  type DayClosed,
   type HourlySnapshot,
   type TopicNames,
 } from '@costwatch/contracts';
@@ -52,5 +55,11 @@ export class BillingEventsPublisher implements BillingEventsPort {
         }),
       })),
     );
+  }
+
+  async publishDayClosed(day: DayClosed): Promise<void> {
+    await this.publisher.publish(this.topics.dayClosed, dayClosedEventSchema, [
+      { key: day.date, event: createEnvelope(DAY_CLOSED_EVENT, PRODUCER, day, { eventId: digest(`day-closed|${day.date}|${day.seriesCount}|${day.silentDomains.map((d) => d.domainId).join(',')}`) }) },
+    ]);
   }
 }

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { Collections } from '@costwatch/mongo';
 
 interface DayDocument {
   _id: string;
@@ -21,7 +22,7 @@ export class DaysRepository {
   private openSnapshot: { readAt: number; days: Set<string> } | undefined;
   private refreshing: Promise<void> | undefined;
 
-  constructor(db: Db, name: 'billing_days' | 'archive_days') {
+  constructor(db: Db, name: typeof Collections.days | typeof Collections.archiveDays) {
     this.collection = db.collection<DayDocument>(name);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import { MONGO_DB } from '@costwatch/mongo';
+import { Collections, MONGO_DB } from '@costwatch/mongo';
 import { addDays, type SeriesIdentity } from '../domain/rollup-keys';
 
 /** One day of one series as the baseline job and day closing need it. */
@@ -41,7 +41,7 @@ export class SeriesRepository {
   private readonly known = new Set<string>();
 
   constructor(@Inject(MONGO_DB) db: Db) {
-    this.collection = db.collection<SeriesDocument>('billing_series');
+    this.collection = db.collection<SeriesDocument>(Collections.series);
   }
 
   /** Records series not seen before, so that day closing knows every series that has a day document. */

@@ -6,6 +6,7 @@ export class DetectorMetrics {
   readonly detectionsByService: Counter<'billing_service' | 'severity'>;
   readonly anomaliesOpen: Gauge;
   readonly snapshotsJudged: Counter<'verdict'>;
+  readonly daysJudged: Counter<'verdict'>;
   readonly detectionLag: Histogram;
   readonly pendingSnapshots: Gauge;
 
@@ -31,6 +32,12 @@ export class DetectorMetrics {
     this.snapshotsJudged = new Counter({
       name: 'costwatch_snapshots_judged_total',
       help: 'Hourly snapshots by outcome: the verdict (normal, anomaly, drop-to-zero, first-seen, recurring, cold-start) or stale (an older or equal revision, ignored).',
+      labelNames: ['verdict'],
+      registers: [registry],
+    });
+    this.daysJudged = new Counter({
+      name: 'costwatch_daily_totals_judged_total',
+      help: 'Daily totals by outcome: the verdict (normal, anomaly, drop-to-zero, recurring, cold-start) or stale (an older or equal revision, ignored).',
       labelNames: ['verdict'],
       registers: [registry],
     });

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { approximate, canonicalAmount, seriesKey, type Anomaly, type HourlySnapshot } from '@costwatch/contracts';
-import { MS, evaluate, type BaselineStats, type CompiledRule } from '@costwatch/detection';
+import { MS, type CompiledRule } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook } from '../domain/detection-rules';
+import { judgeValue } from '../domain/judge-value';
 import { advanceLifecycle, anomalyWindow, type JudgedHour, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import {
@@ -35,10 +36,6 @@ const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ? value : null);
 const decimalOf = (value: number): string => (Number.isFinite(value) ? canonicalAmount(value.toFixed(12)) : '0');
 
-/** No history: what a missing baseline means once it is certain none is coming (first-seen / cold start). */
-function emptyBaseline(asOfMs: number): BaselineStats {
-  return { windowStartMs: asOfMs - 30 * MS.day, asOfMs, count: 0, mean: 0, std: 0, median: 0, mad: 0, meanAbsDev: 0, min: Number.NaN, max: Number.NaN };
-}
 
 /**
  * Judges hourly snapshots against the baseline as of the snapshot's date (built from data
@@ -240,8 +237,7 @@ export class JudgeSnapshotsUseCase {
     const { snapshot } = item;
     const rule = this.rules.ruleFor(id, snapshot);
     const hourMs = hourStartOf(snapshot);
-    const baseline = lookup.status === 'found' ? lookup.baseline : emptyBaseline(Date.parse(`${snapshot.date}T00:00:00Z`));
-    const judgement = evaluate({ timestampMs: hourMs, value: approximate(snapshot.amount) }, baseline, rule);
+    const judgement = judgeValue(hourMs, approximate(snapshot.amount), lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`));
     this.metrics.snapshotsJudged.inc({ verdict: judgement.verdict });
 
     state.judged[hourKeyOf(snapshot)] = snapshot.revision;
@@ -284,9 +280,9 @@ export class JudgeSnapshotsUseCase {
   }
 }
 
-/** The contract payload of an anomaly: its worst hour's figures, the whole window, the baseline it was judged on. */
-export function toAnomaly(open: OpenAnomaly, state: 'firing' | 'resolved', series: HourlySnapshot): Anomaly {
-  const window = anomalyWindow(open);
+/** The contract payload of an anomaly: its worst hour's (or day's) figures, the whole window, the baseline it was judged on. */
+export function toAnomaly(open: OpenAnomaly, state: 'firing' | 'resolved', series: Anomaly['series'], granularity: Anomaly['granularity'] = 'hourly'): Anomaly {
+  const window = anomalyWindow(open, granularity === 'daily' ? MS.day : MS.hour);
   return {
     anomalyId: open.anomalyId,
     state,
@@ -300,5 +296,7 @@ export function toAnomaly(open: OpenAnomaly, state: 'firing' | 'resolved', serie
     severity: open.severity,
     baselineWindow: { from: isoDate(open.peak.baseline.fromMs), to: isoDate(open.peak.baseline.toMs), count: open.peak.baseline.count },
     contributors: [],
+    granularity,
+    kind: 'cost',
   };
 }

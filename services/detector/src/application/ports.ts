@@ -1,16 +1,21 @@
 import type { Anomaly, HourlySnapshot } from '@costwatch/contracts';
-import type { BaselineStats } from '@costwatch/detection';
+import type { JudgedBaseline } from '../domain/judge-value';
 import type { OpenAnomaly } from '../domain/series-lifecycle';
+
+export type { JudgedBaseline };
 
 /**
  * The baseline of a series as of a date: `found`; `none` — there is no history and there
  * will be none (the previous day is closed, or never had data); `not-yet` — the previous day
  * has data but is not closed, so its baseline is still to be written and the hour must wait.
  */
-export type BaselineLookup = { status: 'found'; baseline: BaselineStats } | { status: 'none' } | { status: 'not-yet' };
+export type BaselineLookup = { status: 'found'; baseline: JudgedBaseline } | { status: 'none' } | { status: 'not-yet' };
+
 
 export interface BaselineSource {
   lookup(asOf: string, seriesId: string): Promise<BaselineLookup>;
+  /** The daily-total baseline as of `asOf`; null when the series has no daily history. */
+  daily(asOf: string, seriesId: string): Promise<JudgedBaseline | null>;
 }
 
 /** A snapshot the detector accepted but could not judge yet (its baseline is not written). */
@@ -35,6 +40,8 @@ export interface SeriesStateStore {
   load(ids: readonly string[]): Promise<Map<string, SeriesState>>;
   /** Every series with snapshots waiting (at startup and after a rebalance). */
   loadPending(): Promise<SeriesState[]>;
+  /** Every domain with an open collection gap. */
+  loadOpenGaps(): Promise<SeriesState[]>;
   save(states: readonly SeriesState[]): Promise<void>;
 }
 
@@ -68,6 +75,21 @@ export const ANOMALY_STORE = Symbol('ANOMALY_STORE');
 export const ANOMALY_EVENTS = Symbol('ANOMALY_EVENTS');
 export const DETECTOR_SETTINGS = Symbol('DETECTOR_SETTINGS');
 export const RULE_BOOK = Symbol('RULE_BOOK');
+export const DAILY_SETTINGS = Symbol('DAILY_SETTINGS');
+
+/** How daily totals are judged (see JudgeDailyTotalsUseCase). */
+export interface DailySettings {
+  enabled: boolean;
+  /** Days of baseline history before the expression (or a drop) may fire. */
+  minHistoryDays: number;
+  /** An always-on series expected to cost at least this per day that costs nothing is a drop. */
+  dropMin: number;
+  /** Consecutive normal days that resolve a daily anomaly. */
+  resolveAfterDays: number;
+  updateGrowth: number;
+  /** Judged revisions are remembered this many days. */
+  horizonDays: number;
+}
 
 export interface DetectorSettings {
   resolveAfterHours: number;

@@ -125,6 +125,17 @@ export const detectorConfigSchema = z
     DETECTION_UPDATE_GROWTH: fraction.default(0.5),
     /** Restatements of hours older than this many days behind a series' latest judged hour are ignored. */
     DETECTION_RESTATEMENT_HORIZON_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    /** Judge every series' daily total when its day closes (daily-only sources are judged only here). */
+    DETECTION_DAILY: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    /** Days of history before a daily total may fire. */
+    DETECTION_DAILY_MIN_HISTORY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    /** An always-on series expected to cost at least this per day that costs nothing that day is a drop ("off" disables). */
+    DETECTION_DAILY_DROP_MIN: numberOrOff.default(1),
+    /** Consecutive normal days that resolve a daily anomaly. */
+    DETECTION_DAILY_RESOLVE_AFTER_DAYS: z.coerce.number().int().min(1).max(31).default(1),
     /** How often snapshots waiting for their baseline (the previous day not closed yet) are looked at again. */
     DETECTION_PENDING_RECHECK_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   })

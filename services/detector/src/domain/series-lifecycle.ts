@@ -129,7 +129,7 @@ export function advanceLifecycle(open: OpenAnomaly | null, hour: JudgedHour, set
   return { open: { ...open, normalHours, lastCountedHourMs: hour.hourMs }, notice: null, changed: null };
 }
 
-/** The anomaly window: from its first anomalous hour to the end of its last one. */
-export function anomalyWindow(anomaly: OpenAnomaly): { startMs: number; endMs: number } {
-  return { startMs: anomaly.windowStartMs, endMs: anomaly.lastAnomalousHourMs + HOUR_MS };
+/** The anomaly window: from its first anomalous hour (or day, `stepMs`) to the end of its last one. */
+export function anomalyWindow(anomaly: OpenAnomaly, stepMs = HOUR_MS): { startMs: number; endMs: number } {
+  return { startMs: anomaly.windowStartMs, endMs: anomaly.lastAnomalousHourMs + stepMs };
 }

@@ -34,7 +34,7 @@ describe('BaselinesRepository.lookup', () => {
     const repository = new BaselinesRepository(fakeDb(state).db);
     expect((await repository.lookup(asOf, 's1')).status).toBe('not-yet');
     state.days.set(previousDay, { _id: previousDay, closed: true });
-    expect(await repository.lookup(asOf, 's1')).toEqual({ status: 'found', baseline: expect.objectContaining({ mean: 10, count: 168 }) });
+    expect(await repository.lookup(asOf, 's1')).toEqual({ status: 'found', baseline: expect.objectContaining({ activeFraction: 1, stats: expect.objectContaining({ mean: 10, count: 168 }) }) });
   });
 
   it('answers "none" for a series without a baseline once the day is closed, and "not-yet" before', async () => {

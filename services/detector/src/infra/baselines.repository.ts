@@ -1,26 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Collection, Db } from 'mongodb';
 import pLimit from 'p-limit';
-import { HOUR_OF_WEEK, type BaselineStats } from '@costwatch/detection';
+import { baselineDocumentId, type BaselineDocument, type StoredResolution, type StoredSeasonal, type StoredStats } from '@costwatch/contracts';
+import { DAY_OF_WEEK, HOUR_OF_WEEK, type BaselineStats, type SeasonalLayout } from '@costwatch/detection';
 import { Collections, MONGO_DB } from '@costwatch/mongo';
-import type { BaselineLookup, BaselineSource } from '../application/ports';
-
-/** billing_baseline as the baseline service writes it (`_id` = `<asOf>|<domain>|<project>|<service>|<currency>`). */
-interface BaselineDocument {
-  _id: string;
-  asOf: string;
-  windowFrom: string;
-  count: number;
-  mean: number;
-  std: number;
-  median: number;
-  mad: number;
-  meanAbsDev: number;
-  min?: number;
-  max?: number;
-  hourOfWeek?: { median: number[]; mad: number[]; count: number[]; pooledMad: number } | null;
-  previousMonth?: { startMs: number; stepMs: number; values: number[] } | null;
-}
+import type { BaselineLookup, BaselineSource, JudgedBaseline } from '../application/ports';
 
 /** billing_days as the aggregator keeps it: a day with data, closed once its baselines are written. */
 interface DayDocument {
@@ -34,22 +18,37 @@ const LOOKUP_CONCURRENCY = 16;
 
 const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-export function toBaselineStats(doc: BaselineDocument): BaselineStats {
+function statsOf(stats: StoredStats, seasonal: StoredSeasonal | null | undefined, layout: SeasonalLayout, windowStartMs: number, asOfMs: number): BaselineStats {
   return {
-    windowStartMs: Date.parse(`${doc.windowFrom}T00:00:00Z`),
-    asOfMs: Date.parse(`${doc.asOf}T00:00:00Z`),
-    count: doc.count,
-    mean: doc.mean,
-    std: doc.std,
-    median: doc.median,
-    mad: doc.mad,
-    meanAbsDev: doc.meanAbsDev,
-    // Not stored by the baseline job: extremeZ is then NaN (never fires).
-    min: doc.min ?? Number.NaN,
-    max: doc.max ?? Number.NaN,
-    ...(doc.hourOfWeek ? { seasonal: { layout: HOUR_OF_WEEK, ...doc.hourOfWeek } } : {}),
-    ...(doc.previousMonth ? { previousMonth: doc.previousMonth } : {}),
+    windowStartMs,
+    asOfMs,
+    count: stats.count,
+    mean: stats.mean,
+    std: stats.std,
+    median: stats.median,
+    mad: stats.mad,
+    meanAbsDev: stats.meanAbsDev,
+    // Documents written before min/max were stored: extremeZ is then NaN (never fires).
+    min: stats.min ?? Number.NaN,
+    max: stats.max ?? Number.NaN,
+    ...(seasonal ? { seasonal: { layout, ...seasonal } } : {}),
   };
+}
+
+/** The hourly baseline of a stored document, with the statistics of its active hours when the series is intermittent. */
+export function toJudgedBaseline(doc: BaselineDocument): JudgedBaseline {
+  const windowStartMs = Date.parse(`${doc.windowFrom}T00:00:00Z`);
+  const asOfMs = Date.parse(`${doc.asOf}T00:00:00Z`);
+  const stats = { ...statsOf(doc, doc.hourOfWeek, HOUR_OF_WEEK, windowStartMs, asOfMs), ...(doc.previousMonth ? { previousMonth: doc.previousMonth } : {}) };
+  return { stats, activeFraction: doc.activeFraction ?? 1, active: doc.active ? statsOf(doc.active, doc.active.seasonal, HOUR_OF_WEEK, windowStartMs, asOfMs) : null };
+}
+
+/** The daily-total baseline of a stored document (day-of-week profile). */
+export function toDailyBaseline(doc: BaselineDocument, daily: StoredResolution): JudgedBaseline {
+  const windowStartMs = Date.parse(`${doc.windowFrom}T00:00:00Z`);
+  const asOfMs = Date.parse(`${doc.asOf}T00:00:00Z`);
+  const stats = { ...statsOf(daily, daily.seasonal, DAY_OF_WEEK, windowStartMs, asOfMs), ...(daily.previousMonth ? { previousMonth: daily.previousMonth } : {}) };
+  return { stats, activeFraction: daily.activeFraction, active: daily.active ? statsOf(daily.active, daily.active.seasonal, DAY_OF_WEEK, windowStartMs, asOfMs) : null };
 }
 
 /**
@@ -64,7 +63,7 @@ export function toBaselineStats(doc: BaselineDocument): BaselineStats {
 export class BaselinesRepository implements BaselineSource {
   private readonly baselines: Collection<BaselineDocument>;
   private readonly days: Collection<DayDocument>;
-  private readonly cache = new Map<string, Map<string, BaselineStats | null>>();
+  private readonly cache = new Map<string, Map<string, BaselineDocument | null>>();
   private readonly closedDays = new Set<string>();
   /** Day-status reads in flight, shared by every lookup that needs the same day. */
   private readonly dayReads = new Map<string, Promise<DayDocument | null>>();
@@ -72,20 +71,35 @@ export class BaselinesRepository implements BaselineSource {
 
   constructor(@Inject(MONGO_DB) db: Db) {
     this.baselines = db.collection<BaselineDocument>(Collections.baselines);
-    this.days = db.collection<DayDocument>('billing_days');
+    this.days = db.collection<DayDocument>(Collections.days);
   }
 
   async lookup(asOf: string, seriesId: string): Promise<BaselineLookup> {
     const cached = this.cache.get(asOf)?.get(seriesId);
-    if (cached !== undefined) return cached ? { status: 'found', baseline: cached } : { status: 'none' };
+    if (cached !== undefined) return cached ? { status: 'found', baseline: toJudgedBaseline(cached) } : { status: 'none' };
     const previousDay = addDays(asOf, -1);
     const day = this.closedDays.has(previousDay) ? { closed: true } : await this.readDay(previousDay);
     if (day !== null && !day.closed) return { status: 'not-yet' };
-    const doc = await this.limit(() => this.baselines.findOne({ _id: `${asOf}|${seriesId}` }));
-    const baseline = doc ? toBaselineStats(doc) : null;
+    const doc = await this.read(asOf, seriesId);
     // With no data the previous day may still get some (and then a baseline): not final.
-    if (day !== null || baseline) this.remember(asOf, seriesId, baseline);
-    return baseline ? { status: 'found', baseline } : { status: 'none' };
+    if (day !== null || doc) this.remember(asOf, seriesId, doc);
+    return doc ? { status: 'found', baseline: toJudgedBaseline(doc) } : { status: 'none' };
+  }
+
+  /**
+   * The daily-total baseline as of `asOf` (built from the days before it). Daily totals of a
+   * day are published when it closes, after the previous day closed and wrote this baseline,
+   * so a miss means the series has no daily history.
+   */
+  async daily(asOf: string, seriesId: string): Promise<JudgedBaseline | null> {
+    const cached = this.cache.get(asOf)?.get(seriesId);
+    const doc = cached !== undefined ? cached : await this.read(asOf, seriesId);
+    if (cached === undefined && doc) this.remember(asOf, seriesId, doc);
+    return doc?.daily ? toDailyBaseline(doc, doc.daily) : null;
+  }
+
+  private read(asOf: string, seriesId: string): Promise<BaselineDocument | null> {
+    return this.limit(() => this.baselines.findOne({ _id: baselineDocumentId(asOf, seriesId) }));
   }
 
   private readDay(day: string): Promise<DayDocument | null> {
@@ -102,7 +116,7 @@ export class BaselinesRepository implements BaselineSource {
     return read;
   }
 
-  private remember(asOf: string, seriesId: string, baseline: BaselineStats | null): void {
+  private remember(asOf: string, seriesId: string, baseline: BaselineDocument | null): void {
     let byDate = this.cache.get(asOf);
     if (!byDate) {
       byDate = new Map();

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
 import pLimit from 'p-limit';
-import { MONGO_DB } from '@costwatch/mongo';
+import { Collections, MONGO_DB } from '@costwatch/mongo';
 import type { SeriesState, SeriesStateStore } from '../application/ports';
 
 /** The detector's per-series state collection (`_id` = `<domain>|<project>|<service>|<currency>`). */
-export const SERIES_STATE_COLLECTION = 'detector_series_state';
+export const SERIES_STATE_COLLECTION = Collections.detectorSeriesState;
 
 type SeriesStateDocument = SeriesState & { hasPending: boolean; updatedAt: string };
 
@@ -33,6 +33,10 @@ export class SeriesStateRepository implements SeriesStateStore {
 
   async loadPending(): Promise<SeriesState[]> {
     return (await this.collection.find({ hasPending: true }).toArray()).map(toState);
+  }
+
+  async loadOpenGaps(): Promise<SeriesState[]> {
+    return (await this.collection.find({ _id: { $gte: 'gap|', $lt: 'gap}' }, open: { $ne: null } }).toArray()).map(toState);
   }
 
   async save(states: readonly SeriesState[]): Promise<void> {

@@ -1,17 +1,24 @@
 import { anomalyFixture } from '../testing/anomaly.fixture';
-import { ALERT_NAME, alertLabels, fingerprint, matchableLabels } from './alert-identity';
+import { ALERT_NAME, GAP_ALERT_NAME, alertLabels, fingerprint, matchableLabels } from './alert-identity';
 
 describe('alert identity', () => {
-  it('labels carry alertname, domain, project, service, rule and severity only', () => {
+  it('labels carry alertname, domain, project, service, rule, granularity and severity only', () => {
     expect(alertLabels(anomalyFixture())).toEqual({
       alertname: ALERT_NAME,
       domain: 'dom-1',
       project: 'proj-1',
       service: 'compute',
       rule: 'zscore',
+      granularity: 'hourly',
       severity: 'warning',
     });
     expect(alertLabels(anomalyFixture(), 'critical').severity).toBe('critical');
+  });
+
+  it('a collection gap is a BillingCollectionGap alert; a daily judgement is labelled daily and is a stream of its own', () => {
+    expect(alertLabels(anomalyFixture({ kind: 'collection-gap', granularity: 'daily' }))).toMatchObject({ alertname: GAP_ALERT_NAME, granularity: 'daily' });
+    expect(fingerprint(anomalyFixture({ granularity: 'daily' }))).not.toBe(fingerprint(anomalyFixture()));
+    expect(fingerprint(anomalyFixture({ kind: 'collection-gap' }))).not.toBe(fingerprint(anomalyFixture()));
   });
 
   it('silences can also match the display name and currency', () => {

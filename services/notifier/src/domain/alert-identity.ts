@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Anomaly } from '@costwatch/contracts';
 import type { Severity } from './severity';
 
-/** The Alertmanager `alertname` of every billing anomaly. */
+/** The Alertmanager `alertname` of every billing cost anomaly. */
 export const ALERT_NAME = 'BillingCostAnomaly';
+/** The `alertname` of a domain that sent no billing data for a day. */
+export const GAP_ALERT_NAME = 'BillingCollectionGap';
+
+export const alertNameOf = (anomaly: Pick<Anomaly, 'kind'>): string => (anomaly.kind === 'collection-gap' ? GAP_ALERT_NAME : ALERT_NAME);
 
 /**
  * The labels that identify an alert in Alertmanager. Severity is a label (routing and
@@ -16,16 +20,19 @@ export interface AlertLabels {
   project: string;
   service: string;
   rule: string;
+  /** `hourly` or `daily`: what was judged. */
+  granularity: string;
   severity: Severity;
 }
 
 export function alertLabels(anomaly: Anomaly, severity: Severity = anomaly.severity): AlertLabels {
   return {
-    alertname: ALERT_NAME,
+    alertname: alertNameOf(anomaly),
     domain: anomaly.series.domainId,
     project: anomaly.series.projectId,
     service: anomaly.series.serviceId,
     rule: anomaly.rule,
+    granularity: anomaly.granularity,
     severity,
   };
 }
@@ -43,8 +50,10 @@ export function matchableLabels(anomaly: Anomaly): Readonly<Record<string, strin
  * delivery record of a series all live under it. The parts are length-prefixed so no
  * choice of ids can make two different series collide.
  */
-export function fingerprint(anomaly: Pick<Anomaly, 'series' | 'rule'>): string {
-  const parts = [ALERT_NAME, anomaly.series.domainId, anomaly.series.projectId, anomaly.series.serviceId, anomaly.rule];
+export function fingerprint(anomaly: Pick<Anomaly, 'series' | 'rule'> & Partial<Pick<Anomaly, 'granularity' | 'kind'>>): string {
+  const parts = [alertNameOf({ kind: anomaly.kind ?? 'cost' }), anomaly.series.domainId, anomaly.series.projectId, anomaly.series.serviceId, anomaly.rule];
+  // A series' daily judgement is a stream of its own beside the hourly one (hourly ids unchanged).
+  if (anomaly.granularity === 'daily') parts.push('daily');
   const key = parts.map((part) => `${part.length}:${part}`).join('|');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }

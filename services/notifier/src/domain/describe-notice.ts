@@ -7,12 +7,17 @@ function ratioText(value: number | null): string {
 
 function seriesText(anomaly: Anomaly): string {
   const { serviceName, serviceId, projectId, domainId } = anomaly.series;
-  return `${serviceName} (${serviceId}) in project ${projectId} / domain ${domainId}`;
+  const daily = anomaly.granularity === 'daily' ? `, daily total of ${anomaly.window.start.slice(0, 10)}` : '';
+  return `${serviceName} (${serviceId}) in project ${projectId} / domain ${domainId}${daily}`;
 }
 
 /** One line for humans: what happened, to what, how bad. Used as summary by every channel. */
 export function noticeSummary(notice: Notice): string {
   const { anomaly } = notice;
+  if (anomaly.kind === 'collection-gap') {
+    const what = `domain ${anomaly.series.domainId} sent no billing data for ${anomaly.window.start.slice(0, 10)} to ${anomaly.window.end.slice(0, 10)} (${anomaly.rule})`;
+    return notice.kind === 'resolved' ? `Resolved: billing data for ${what.replace(' sent no billing data', ' arrived')}` : `Collection gap: ${what}`;
+  }
   const money = `${anomaly.observed} ${anomaly.series.currency} vs expected ${anomaly.expected} ${anomaly.series.currency}`;
   switch (notice.kind) {
     case 'firing':

@@ -43,7 +43,7 @@ describe('anomaly syslog lines', () => {
 
 describe('daily total syslog lines', () => {
   it('contain BILLING_DAILY_TOTAL, the service and the exact amount', () => {
-    const total = { date: '2026-11-01', domainId: 'd', projectId: 'p', serviceId: 'compute', serviceName: 'Virtual Machine', currency: 'KRW', amount: '1234567.000000001', recordCount: 24 };
+    const total = { date: '2026-11-01', domainId: 'd', projectId: 'p', serviceId: 'compute', serviceName: 'Virtual Machine', currency: 'KRW', amount: '1234567.000000001', recordCount: 24, revision: 1 };
     const line = formatRfc5424(dailyTotalSyslogMessage(total, identity, now, { eventId: 'ev' }));
     expect(line).toMatch(/^<134>1 .* BILLING_DAILY_TOTAL \[costwatch@32473 date="2026-11-01" /);
     expect(line).toContain('amount="1234567.000000001" currency="KRW" recordCount="24" eventId="ev"]');

@@ -49,6 +49,8 @@ export function anomalySyslogMessage(notice: Notice, identity: SyslogIdentity, n
           service: anomaly.series.serviceId,
           serviceName: anomaly.series.serviceName,
           rule: anomaly.rule,
+          granularity: anomaly.granularity,
+          anomalyKind: anomaly.kind,
           observed: anomaly.observed,
           expected: anomaly.expected,
           currency: anomaly.series.currency,

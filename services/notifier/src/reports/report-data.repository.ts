@@ -79,7 +79,7 @@ export class ReportDataRepository {
   async dayLedger(days: readonly string[]): Promise<Map<string, boolean>> {
     const [first, last] = [days[0], days[days.length - 1]];
     if (first === undefined || last === undefined) return new Map();
-    const ledger = this.db.collection<DayLedgerDocument>('billing_days');
+    const ledger = this.db.collection<DayLedgerDocument>(Collections.days);
     const found = await ledger.find({ _id: { $gte: first, $lte: last } }).toArray();
     return new Map(found.map((d) => [d._id, d.closed === true]));
   }

@@ -18,6 +18,8 @@ export function storedAnomaly(fields: Partial<StoredAnomaly> & { start: string; 
     expected: '10',
     z: 8.25,
     ratio: 9.05,
+    granularity: 'hourly',
+    kind: 'cost',
     rule: 'seed: z > 3 OR ratio > 2',
     severity: 'critical',
     baselineWindow: { from: '2026-08-15', to: '2026-09-14', count: 720 },

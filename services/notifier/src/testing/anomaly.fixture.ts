@@ -18,6 +18,8 @@ export function anomalyFixture(patch: AnomalyPatch = {}): Anomaly {
     rule: 'zscore',
     severity: 'warning',
     baselineWindow: { from: '2026-10-02', to: '2026-10-31', count: 30 },
+    granularity: 'hourly',
+    kind: 'cost',
     contributors: [],
     ...rest,
   };

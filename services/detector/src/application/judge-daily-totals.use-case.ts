@@ -1,0 +1,294 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { approximate, seriesKey, type Anomaly, type DailyTotal, type DayClosed } from '@costwatch/contracts';
+import { MS, type CompiledRule, type Judgement } from '@costwatch/detection';
+import { ROOT_LOGGER } from '@costwatch/observability';
+import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
+import { RuleBook } from '../domain/detection-rules';
+import { INTERMITTENT_BELOW, judgeValue, type JudgedBaseline } from '../domain/judge-value';
+import { advanceLifecycle, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
+import { DetectorMetrics } from './detector-metrics';
+import { toAnomaly } from './judge-snapshots.use-case';
+import {
+  ANOMALY_EVENTS,
+  ANOMALY_STORE,
+  BASELINE_SOURCE,
+  DAILY_SETTINGS,
+  RULE_BOOK,
+  SERIES_STATE_STORE,
+  type AnomalyEventsPort,
+  type AnomalyNotice,
+  type AnomalyRecord,
+  type AnomalyStore,
+  type BaselineSource,
+  type DailySettings,
+  type SeriesState,
+  type SeriesStateStore,
+} from './ports';
+
+export interface IncomingDailyTotal {
+  total: DailyTotal;
+  correlationId?: string;
+}
+
+const dayMsOf = (date: string): number => Date.parse(`${date}T00:00:00Z`);
+const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const GAP_RULE = 'collection-gap';
+/** A collection gap has no currency: ISO 4217's code for "no currency". */
+const NO_CURRENCY = 'XXX';
+
+/** State ids: a series' daily judgements and a domain's collection gap live beside its hourly state. */
+export const dailyStateId = (seriesId: string): string => `daily|${seriesId}`;
+export const gapStateId = (domainId: string): string => `gap|${domainId}`;
+
+/**
+ * Judges each series' daily total, published when its day closes, against the daily
+ * baseline as of that day (the days before it, day-of-week aware), whatever granularity the
+ * source has — a daily-only bill is judged here and nowhere else.
+ *
+ * - A total of 0 (a series seen recently with no record that day) is judged like any other:
+ *   an always-on series that vanishes is a drop; an intermittent one is normal when off.
+ * - A domain that sent nothing at all for a day (`billing.day-closed.v1` lists it as silent)
+ *   raises one collection-gap anomaly instead of a drop per series; a later total with
+ *   records for that domain and day (the late data arrived) resolves it.
+ * - Idempotent: a total whose revision is not newer than the judged one is ignored, so a
+ *   replay publishes nothing new; a restated day (newer revision) is judged again.
+ */
+@Injectable()
+export class JudgeDailyTotalsUseCase {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(BASELINE_SOURCE) private readonly baselines: BaselineSource,
+    @Inject(SERIES_STATE_STORE) private readonly store: SeriesStateStore,
+    @Inject(ANOMALY_STORE) private readonly anomalies: AnomalyStore,
+    @Inject(ANOMALY_EVENTS) private readonly events: AnomalyEventsPort,
+    @Inject(RULE_BOOK) private readonly rules: RuleBook,
+    @Inject(DAILY_SETTINGS) private readonly settings: DailySettings,
+    private readonly metrics: DetectorMetrics,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  execute(items: readonly IncomingDailyTotal[]): Promise<void> {
+    return this.exclusive(() => this.judgeTotals(items));
+  }
+
+  dayClosed(day: DayClosed): Promise<void> {
+    return this.exclusive(() => this.judgeGaps(day));
+  }
+
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async judgeTotals(items: readonly IncomingDailyTotal[]): Promise<void> {
+    if (!this.settings.enabled || items.length === 0) return;
+    const ids = new Set<string>();
+    for (const { total } of items) {
+      ids.add(dailyStateId(seriesIdOf(total)));
+      if (total.recordCount > 0) ids.add(gapStateId(total.domainId));
+    }
+    const states = await this.store.load([...ids]);
+    const stateOf = (id: string): SeriesState => {
+      let state = states.get(id);
+      if (!state) {
+        state = { _id: id, judged: {}, latestHourMs: null, pending: [], open: null };
+        states.set(id, state);
+      }
+      return state;
+    };
+    const records: AnomalyRecord[] = [];
+    const notices: AnomalyNotice[] = [];
+    const changed = new Set<SeriesState>();
+    for (const item of items) {
+      const { total } = item;
+      const seriesId = seriesIdOf(total);
+      const state = stateOf(dailyStateId(seriesId));
+      if ((state.judged[total.date] ?? -1) >= total.revision) {
+        this.metrics.daysJudged.inc({ verdict: 'stale' });
+        continue;
+      }
+      const judgement = await this.judgeOne(seriesId, total);
+      this.metrics.daysJudged.inc({ verdict: judgement.verdict });
+      state.judged[total.date] = total.revision;
+      for (const key of Object.keys(state.judged)) if (key < isoDate(dayMsOf(total.date) - this.settings.horizonDays * MS.day)) delete state.judged[key];
+      changed.add(state);
+      const rule = this.rules.ruleFor(seriesId, total);
+      this.advance(state, seriesId, rule.name, judgement, total, item.correlationId, records, notices);
+      const gap = states.get(gapStateId(total.domainId));
+      if (gap?.open && total.recordCount > 0 && dayMsOf(total.date) >= gap.open.windowStartMs && dayMsOf(total.date) <= gap.open.lastAnomalousHourMs) {
+        this.resolveGap(gap, total.domainId, notices, records);
+        changed.add(gap);
+      }
+    }
+    await this.flush(records, notices, [...changed]);
+  }
+
+  private async judgeOne(seriesId: string, total: DailyTotal): Promise<Judgement> {
+    const rule = dailyRule(this.rules.ruleFor(seriesId, total), this.settings);
+    const dayMs = dayMsOf(total.date);
+    const baseline = await this.baselines.daily(total.date, seriesId);
+    const value = approximate(total.amount);
+    const withDrop = baseline !== null && alwaysOn(baseline, this.settings) ? { ...rule, dropToZeroMinExpected: this.settings.dropMin } : rule;
+    return judgeValue(dayMs, value, baseline, withDrop, dayMs);
+  }
+
+  private advance(state: SeriesState, seriesId: string, ruleName: string, judgement: Judgement, total: DailyTotal, correlationId: string | undefined, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
+    const day: JudgedHour = {
+      hourMs: judgement.timestampMs,
+      anomalous: judgement.anomalous,
+      severity: judgement.severity,
+      observed: total.amount,
+      observedValue: judgement.observed,
+      expected: judgement.expected,
+      z: judgement.z,
+      ratio: judgement.ratio,
+      rule: judgement.rule,
+      baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
+    };
+    const step = restatedAway(state.open, day) ?? advanceLifecycle(state.open, day, { resolveAfterHours: this.settings.resolveAfterDays, updateGrowth: this.settings.updateGrowth }, (_, startMs) => anomalyIdOf(dailyStateId(seriesId), ruleName, startMs));
+    state.open = step.open;
+    state.latestHourMs = Math.max(state.latestHourMs ?? 0, judgement.timestampMs);
+    if (step.changed) records.push(recordOf(dailyStateId(seriesId), ruleName, step.changed, toAnomaly(step.changed, step.notice?.state ?? 'firing', total, 'daily')));
+    if (step.notice) {
+      const anomaly = toAnomaly(step.notice.anomaly, step.notice.state, total, 'daily');
+      notices.push({ eventId: anomalyEventIdOf(anomaly.anomalyId, anomaly.state, step.notice.anomaly.version), key: seriesKey(total), anomaly, ...(correlationId ? { correlationId } : {}) });
+      if (step.notice.reason === 'opened') {
+        this.metrics.detections.inc({ rule: ruleName, severity: anomaly.severity });
+        this.metrics.detectionsByService.inc({ billing_service: anomaly.series.serviceId, severity: anomaly.severity });
+      }
+    }
+  }
+
+  /** Opens a collection gap for every silent domain, extends an open one, and resolves the gaps of domains that reported again. */
+  private async judgeGaps(day: DayClosed): Promise<void> {
+    if (!this.settings.enabled) return;
+    const silent = new Map(day.silentDomains.map((d) => [d.domainId, d.series]));
+    const states = await this.store.load([...silent.keys()].map(gapStateId));
+    const open = await this.store.loadOpenGaps();
+    const records: AnomalyRecord[] = [];
+    const notices: AnomalyNotice[] = [];
+    const changed: SeriesState[] = [];
+    const dayMs = dayMsOf(day.date);
+    for (const [domainId, series] of silent) {
+      const state = states.get(gapStateId(domainId)) ?? open.find((s) => s._id === gapStateId(domainId)) ?? { _id: gapStateId(domainId), judged: {}, latestHourMs: null, pending: [], open: null };
+      if (state.judged[day.date] !== undefined) continue;
+      state.judged[day.date] = 1;
+      const previous = state.open;
+      if (previous === null) {
+        const anomalyId = anomalyIdOf(gapStateId(domainId), GAP_RULE, dayMs);
+        state.open = {
+          anomalyId,
+          rule: `${GAP_RULE}: no record for ${series} series`,
+          windowStartMs: dayMs,
+          lastAnomalousHourMs: dayMs,
+          severity: 'warning',
+          peak: { hourMs: dayMs, observed: '0', observedValue: 0, expected: 0, z: Number.NaN, ratio: Number.NaN, baseline: { fromMs: dayMs, toMs: dayMs, count: series } },
+          publishedSeverity: 'warning',
+          publishedPeakValue: 0,
+          version: 1,
+          normalHours: 0,
+          lastCountedHourMs: dayMs,
+        };
+        const anomaly = gapAnomaly(state.open, domainId, 'firing');
+        notices.push({ eventId: anomalyEventIdOf(anomalyId, 'firing', 1), key: `${domainId}|*|*`, anomaly });
+        records.push(recordOf(gapStateId(domainId), GAP_RULE, state.open, anomaly));
+        this.metrics.detections.inc({ rule: GAP_RULE, severity: 'warning' });
+      } else if (dayMs > previous.lastAnomalousHourMs) {
+        state.open = { ...previous, lastAnomalousHourMs: dayMs };
+        records.push(recordOf(gapStateId(domainId), GAP_RULE, state.open, gapAnomaly(state.open, domainId, 'firing')));
+      }
+      changed.push(state);
+    }
+    // A domain that is not silent on a later day has reported again.
+    for (const state of open) {
+      const domainId = state._id.slice('gap|'.length);
+      if (silent.has(domainId) || !state.open || dayMs <= state.open.lastAnomalousHourMs) continue;
+      this.resolveGap(state, domainId, notices, records);
+      changed.push(state);
+    }
+    await this.flush(records, notices, changed);
+  }
+
+  private resolveGap(state: SeriesState, domainId: string, notices: AnomalyNotice[], records: AnomalyRecord[]): void {
+    if (!state.open) return;
+    const resolved: OpenAnomaly = { ...state.open, version: state.open.version + 1 };
+    const anomaly = gapAnomaly(resolved, domainId, 'resolved');
+    notices.push({ eventId: anomalyEventIdOf(resolved.anomalyId, 'resolved', resolved.version), key: `${domainId}|*|*`, anomaly });
+    records.push(recordOf(gapStateId(domainId), GAP_RULE, resolved, anomaly));
+    state.open = null;
+  }
+
+  private async flush(records: AnomalyRecord[], notices: AnomalyNotice[], changed: SeriesState[]): Promise<void> {
+    await this.anomalies.save(records);
+    await this.events.publish(notices);
+    await this.store.save(changed);
+    for (const notice of notices) {
+      const { anomaly } = notice;
+      this.logger.info({ anomalyId: anomaly.anomalyId, state: anomaly.state, series: notice.key, granularity: 'daily', kind: anomaly.kind, window: anomaly.window, rule: anomaly.rule }, anomaly.state === 'firing' ? 'anomaly firing' : 'anomaly resolved');
+    }
+  }
+}
+
+/**
+ * Late data re-judges a day: when the only anomalous day of the open anomaly is restated to
+ * a normal total, the anomaly was never real and resolves now.
+ */
+function restatedAway(open: OpenAnomaly | null, day: JudgedHour): LifecycleStep | undefined {
+  if (day.anomalous || open === null || open.windowStartMs !== day.hourMs || open.lastAnomalousHourMs !== day.hourMs) return undefined;
+  const resolved: OpenAnomaly = { ...open, version: open.version + 1 };
+  return { open: null, notice: { state: 'resolved', reason: 'resolved', anomaly: resolved }, changed: resolved };
+}
+
+/** An always-on series (a cost on nearly every day of enough history) that costs nothing is a drop, whatever the expression. */
+function alwaysOn(baseline: JudgedBaseline, settings: DailySettings): boolean {
+  return baseline.activeFraction >= INTERMITTENT_BELOW && baseline.stats.count >= settings.minHistoryDays;
+}
+
+const dailyRules = new WeakMap<CompiledRule, CompiledRule>();
+
+/**
+ * The series' rule for daily totals: the same expression and expected value, history counted
+ * in days, no first-seen (a series' first day is announced by its hours, or is the start of
+ * a history being collected), severity for a day's worth of impact, and drops only for
+ * always-on series (set per judgement).
+ */
+export function dailyRule(rule: CompiledRule, settings: DailySettings): CompiledRule {
+  let daily = dailyRules.get(rule);
+  if (daily === undefined) {
+    daily = {
+      ...rule,
+      minHistory: settings.minHistoryDays,
+      firstSeenMin: Number.POSITIVE_INFINITY,
+      dropToZeroMinExpected: Number.POSITIVE_INFINITY,
+      severity: { warning: rule.severity.warning * 24, critical: rule.severity.critical * 24 },
+    };
+    dailyRules.set(rule, daily);
+  }
+  return daily;
+}
+
+function recordOf(seriesId: string, ruleName: string, open: OpenAnomaly, anomaly: Anomaly): AnomalyRecord {
+  return { anomaly, version: open.version, seriesId, ruleName, peakHour: new Date(open.peak.hourMs).toISOString() };
+}
+
+function gapAnomaly(open: OpenAnomaly, domainId: string, state: 'firing' | 'resolved'): Anomaly {
+  return {
+    anomalyId: open.anomalyId,
+    state,
+    series: { domainId, projectId: '*', serviceId: '*', serviceName: 'collection gap', currency: NO_CURRENCY },
+    window: { start: new Date(open.windowStartMs).toISOString(), end: new Date(open.lastAnomalousHourMs + MS.day).toISOString() },
+    observed: '0',
+    expected: '0',
+    z: null,
+    ratio: null,
+    rule: open.rule,
+    severity: open.severity,
+    baselineWindow: { from: isoDate(open.windowStartMs), to: isoDate(open.lastAnomalousHourMs + MS.day), count: open.peak.baseline.count },
+    contributors: [],
+    granularity: 'daily',
+    kind: 'collection-gap',
+  };
+}
