@@ -32,6 +32,7 @@ export class AppModule {
       resolveAfterDays: config.DETECTION_DAILY_RESOLVE_AFTER_DAYS,
       updateGrowth: config.DETECTION_UPDATE_GROWTH,
       horizonDays: Math.max(config.DETECTION_RESTATEMENT_HORIZON_DAYS, 35),
+      minRelDelta: config.DETECTION_DAILY_MIN_REL_DELTA,
     };
     const consumer: ConsumerSettings = {
       groupId: config.DETECTOR_GROUP_ID,

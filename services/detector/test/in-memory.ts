@@ -91,7 +91,7 @@ export function dailyUnderTest(rule: RuleSettings = {}, settings: Partial<DailyS
   const events = new InMemoryEvents();
   const registry = new Registry();
   const metrics = new DetectorMetrics(registry);
-  const daily: DailySettings = { enabled: true, minHistoryDays: 7, dropMin: 1, resolveAfterDays: 1, updateGrowth: 0.5, horizonDays: 35, ...settings };
+  const daily: DailySettings = { enabled: true, minHistoryDays: 7, dropMin: 1, resolveAfterDays: 1, updateGrowth: 0.5, horizonDays: 35, minRelDelta: 0.1, ...settings };
   const create = () => new JudgeDailyTotalsUseCase(baselines, states, anomalies, events, new RuleBook(rule), daily, metrics, pino({ level: 'silent' }));
   return { baselines, states, anomalies, events, registry, useCase: create(), restart: create };
 }

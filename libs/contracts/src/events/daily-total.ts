@@ -22,6 +22,11 @@ export const dailyTotalSchema = z.object({
    * than the one it judged, so a replay of the topic changes nothing.
    */
   revision: z.number().int().nonnegative().default(0),
+  /**
+   * The day's hourly costs (UTC hours; null where no HOURLY record) when the series has
+   * hourly data, so a daily judgement can tell a day whose excess its hours already showed.
+   */
+  hours: z.array(decimalAmountSchema.nullable()).length(24).optional(),
 });
 
 export type DailyTotal = z.infer<typeof dailyTotalSchema>;

@@ -14,6 +14,7 @@ export function toDailyTotal(doc: DailyDocument): DailyTotal {
     amount: doc.amount,
     recordCount: doc.recordCount,
     revision: revisionOf(doc),
+    ...(doc.hourCounts.some((count) => count > 0) ? { hours: doc.hours.map((amount, hour) => ((doc.hourCounts[hour] ?? 0) > 0 ? amount : null)) } : {}),
   };
 }
 

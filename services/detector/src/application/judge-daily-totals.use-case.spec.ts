@@ -80,6 +80,25 @@ describe('JudgeDailyTotalsUseCase', () => {
     expect(t.events.published).toHaveLength(0);
   });
 
+  it('an hourly series: a day whose excess one anomalous hour already showed raises nothing more; a small rise in every hour raises a daily anomaly', async () => {
+    const t = dailyUnderTest();
+    t.baselines.dailyBaselines.set(`${D}|${SERIES}`, steady(D));
+    // Hourly: about 10 an hour, noisy enough that 14 an hour is unremarkable on its own.
+    t.baselines.baselines.set(`${D}|${SERIES}`, stats(D, 10, 3, 720));
+    const spikeHour = Array.from({ length: 24 }, (_, h) => (h === 10 ? '90' : '10'));
+    await t.useCase.execute([{ total: dailyTotal(D, '320', 1, { hours: spikeHour }) }]);
+    expect(t.events.published).toHaveLength(0);
+    await t.useCase.execute([{ total: dailyTotal(D, '336', 2, { hours: new Array<string>(24).fill('14') }) }]);
+    expect(t.events.published.map((n) => [n.anomaly.granularity, n.anomaly.observed])).toEqual([['daily', '336']]);
+  });
+
+  it('a tiny relative change over a very steady history is not a daily anomaly (10 % floor)', async () => {
+    const t = dailyUnderTest();
+    t.baselines.dailyBaselines.set(`${D}|${SERIES}`, { stats: stats(D, 240, 0.1), activeFraction: 1, active: null });
+    await t.useCase.execute([{ total: dailyTotal(D, '241') }]);
+    expect(t.events.published).toHaveLength(0);
+  });
+
   it('a silent domain raises one collection gap, extended while silent; its late data resolves it; replays change nothing', async () => {
     const t = dailyUnderTest();
     const closed = (date: string, silent: string[]) => ({ date, seriesCount: 3, watermark: `${addDays(date, 1)}T02:00:00Z`, silentDomains: silent.map((domainId) => ({ domainId, series: 4 })) });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { approximate, seriesKey, type Anomaly, type DailyTotal, type DayClosed } from '@costwatch/contracts';
-import { MS, type CompiledRule, type Judgement } from '@costwatch/detection';
+import { MS, SCORE_INDEX, type CompiledRule, type Judgement, type ScoreVector } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook } from '../domain/detection-rules';
@@ -132,7 +132,23 @@ export class JudgeDailyTotalsUseCase {
     const baseline = await this.baselines.daily(total.date, seriesId);
     const value = approximate(total.amount);
     const withDrop = baseline !== null && alwaysOn(baseline, this.settings) ? { ...rule, dropToZeroMinExpected: this.settings.dropMin } : rule;
-    return judgeValue(dayMs, value, baseline, withDrop, dayMs);
+    const judgement = judgeValue(dayMs, value, baseline, withDrop, dayMs);
+    if (judgement.anomalous && (await this.hoursShowedIt(seriesId, total))) return { ...judgement, anomalous: false, verdict: 'normal', severity: null };
+    return judgement;
+  }
+
+  /**
+   * True when one of the day's hours is itself anomalous under the series' hourly rule: the
+   * hourly judgement has already raised it, and a daily anomaly would say it a second time.
+   * The daily total of an hourly series speaks for what no single hour shows (a slow rise, a
+   * small change in every hour). Decided from the data alone, so replay ≡ live.
+   */
+  private async hoursShowedIt(seriesId: string, total: DailyTotal): Promise<boolean> {
+    if (!total.hours) return false;
+    const lookup = await this.baselines.lookup(total.date, seriesId);
+    const rule = this.rules.ruleFor(seriesId, total);
+    const dayMs = dayMsOf(total.date);
+    return total.hours.some((amount, hour) => amount !== null && judgeValue(dayMs + hour * MS.hour, approximate(amount), lookup.status === 'found' ? lookup.baseline : null, rule, dayMs).anomalous);
   }
 
   private advance(state: SeriesState, seriesId: string, ruleName: string, judgement: Judgement, total: DailyTotal, correlationId: string | undefined, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
@@ -250,16 +266,19 @@ function alwaysOn(baseline: JudgedBaseline, settings: DailySettings): boolean {
 const dailyRules = new WeakMap<CompiledRule, CompiledRule>();
 
 /**
- * The series' rule for daily totals: the same expression and expected value, history counted
- * in days, no first-seen (a series' first day is announced by its hours, or is the start of
+ * The series' rule for daily totals: the same expression and expected value (plus the
+ * relative impact floor: a daily total 0.3 % above a very steady history is not news),
+ * history counted in days, no first-seen (a series' first day is announced by its hours, or is the start of
  * a history being collected), severity for a day's worth of impact, and drops only for
  * always-on series (set per judgement).
  */
 export function dailyRule(rule: CompiledRule, settings: DailySettings): CompiledRule {
   let daily = dailyRules.get(rule);
   if (daily === undefined) {
+    const floor = settings.minRelDelta;
     daily = {
       ...rule,
+      ...(floor > 0 ? { predicate: (scores: ScoreVector) => rule.predicate(scores) && (scores[SCORE_INDEX.relDelta] as number) >= floor } : {}),
       minHistory: settings.minHistoryDays,
       firstSeenMin: Number.POSITIVE_INFINITY,
       dropToZeroMinExpected: Number.POSITIVE_INFINITY,

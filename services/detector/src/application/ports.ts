@@ -89,6 +89,8 @@ export interface DailySettings {
   updateGrowth: number;
   /** Judged revisions are remembered this many days. */
   horizonDays: number;
+  /** Relative impact floor of a daily anomaly: |observed − expected| / expected must reach it (0 = off). */
+  minRelDelta: number;
 }
 
 export interface DetectorSettings {

@@ -134,6 +134,8 @@ export const detectorConfigSchema = z
     DETECTION_DAILY_MIN_HISTORY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     /** An always-on series expected to cost at least this per day that costs nothing that day is a drop ("off" disables). */
     DETECTION_DAILY_DROP_MIN: numberOrOff.default(1),
+    /** Relative impact floor of a daily anomaly ("10%" or 0.1; 0 = off). */
+    DETECTION_DAILY_MIN_REL_DELTA: fraction.default(0.1),
     /** Consecutive normal days that resolve a daily anomaly. */
     DETECTION_DAILY_RESOLVE_AFTER_DAYS: z.coerce.number().int().min(1).max(31).default(1),
     /** How often snapshots waiting for their baseline (the previous day not closed yet) are looked at again. */
