@@ -57,8 +57,11 @@ export type BillingRecord = z.infer<typeof billingRecordObject>;
  * no prototype-polluting key; each failure names its field.
  */
 export function billingRecordSchemaFor(policy: RecordPolicy): z.ZodType<BillingRecord, unknown> {
-  return withoutPollutingKeys(withIntrinsicRules.superRefine((record, ctx) => checkPolicyRules(record, ctx, policy)));
+  return withoutPollutingKeys(withPolicyRules(policy));
 }
+
+/** Without the polluting-key guard, which the caller applies to the whole input once. */
+const withPolicyRules = (policy: RecordPolicy) => withIntrinsicRules.superRefine((record, ctx) => checkPolicyRules(record, ctx, policy));
 
 /**
  * The rules every record obeys whatever the deployment's RECORD_* settings (no currency
@@ -74,7 +77,7 @@ export const BILLING_RECORD_EVENT = 'billing.record';
 
 /** The record event with `policy`; the envelope is checked for polluting keys too. */
 export function billingRecordEventSchemaFor(policy: RecordPolicy) {
-  return withoutPollutingKeys(envelopeSchema(BILLING_RECORD_EVENT, billingRecordSchemaFor(policy)));
+  return withoutPollutingKeys(envelopeSchema(BILLING_RECORD_EVENT, withPolicyRules(policy)));
 }
 
 export const billingRecordEventSchema = billingRecordEventSchemaFor(defaultRecordPolicy);

@@ -28,15 +28,40 @@ export function pollutingKeyPaths(value: unknown): Array<Array<string | number>>
   return found;
 }
 
+/** Deeper than any record; a deeper value is refused rather than walked. */
+const MAX_DEPTH = 64;
+
+/**
+ * Whether `value` holds a polluting key or nests deeper than MAX_DEPTH: the allocation-free
+ * check every message takes (pollutingKeyPaths names the keys of the few that fail).
+ */
+function suspicious(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const element of value as unknown[]) if (suspicious(element, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (POLLUTING_KEYS.has(key)) return true;
+    if (suspicious((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
 /**
  * `schema`, but input carrying a polluting key anywhere is rejected first, each such key
- * named by its path, and never reaches the schema.
+ * named by its path, and never reaches the schema (nor does input nested deeper than any
+ * record).
  */
 export function withoutPollutingKeys<T extends z.ZodType>(schema: T): z.ZodType<z.output<T>, z.input<T>> {
   return z
     .unknown()
     .superRefine((value, ctx) => {
-      for (const path of pollutingKeyPaths(value)) ctx.addIssue({ code: 'custom', path, message: `prototype-polluting key "${String(path[path.length - 1])}" is not allowed` });
+      if (!suspicious(value, 0)) return;
+      const paths = pollutingKeyPaths(value);
+      for (const path of paths) ctx.addIssue({ code: 'custom', path, message: `prototype-polluting key "${String(path[path.length - 1])}" is not allowed` });
+      if (paths.length === 0) ctx.addIssue({ code: 'custom', path: [], message: `nested more than ${MAX_DEPTH} levels deep` });
     })
     .pipe(schema) as unknown as z.ZodType<z.output<T>, z.input<T>>;
 }
