@@ -155,6 +155,11 @@ describe('record rules', () => {
       ]);
     });
 
+    it('refuses input nested deeper than any record instead of walking it', () => {
+      const deep = `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`;
+      expect(issues(parsed(eventJson.replace('"payload":{', `"payload":{"deep":${deep},`)), billingRecordEventSchema)).toEqual([': nested more than 64 levels deep']);
+    });
+
     it('leaves Object.prototype alone', () => {
       billingRecordSchema.safeParse(parsed(recordJson.replace('{', '{"__proto__":{"polluted":true},')));
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
