@@ -37,7 +37,7 @@ class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
-    readiness.add({ name: 'kafka', check: () => this.check() });
+    readiness.add({ name: 'kafka', target: options.brokers.join(','), check: () => this.check() });
   }
 
   onApplicationBootstrap(): void {
@@ -50,7 +50,7 @@ class KafkaLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
         this.connected = true;
       },
       this.logger,
-      this.abort.signal,
+      { signal: this.abort.signal, target: this.options.brokers.join(',') },
     );
   }
 

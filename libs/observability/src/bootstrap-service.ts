@@ -3,6 +3,7 @@ import { type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { ConfigError } from '@costwatch/config';
+import { startStartupHealthServer } from './health/startup-health-server';
 
 export interface ServiceDefinition<C extends { HTTP_PORT: number; HTTP_HOST: string }> {
   name: string;
@@ -12,7 +13,9 @@ export interface ServiceDefinition<C extends { HTTP_PORT: number; HTTP_HOST: str
 
 /**
  * Common `main.ts` body: parse config first (a bad setting stops startup with a message
- * naming it, exit code 78 = EX_CONFIG), then boot Nest with pino logging and listen.
+ * naming it, exit code 78 = EX_CONFIG), then boot Nest with pino logging and listen. While
+ * Nest initialises (waiting for dependencies), a stand-in answers `/health/live` on the
+ * port, so a liveness probe never restarts a service that is only waiting.
  */
 export async function bootstrapService<C extends { HTTP_PORT: number; HTTP_HOST: string }>(definition: ServiceDefinition<C>): Promise<void> {
   let config: C;
@@ -25,10 +28,19 @@ export async function bootstrapService<C extends { HTTP_PORT: number; HTTP_HOST:
     }
     throw error;
   }
-  const app = await NestFactory.create(definition.module(config), { bufferLogs: true });
-  app.useLogger(app.get(NestPinoLogger));
-  // Exit 0 after a graceful shutdown (SIGTERM from an orchestrator is not a failure), and let
-  // pino flush its buffered lines through the 'exit' event.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // The port answers /health/live from the start, also while dependencies are retried.
+  const standIn = await startStartupHealthServer(config.HTTP_PORT, config.HTTP_HOST, definition.name);
+  const app = await (async () => {
+    try {
+      const nest = await NestFactory.create(definition.module(config), { bufferLogs: true });
+      nest.useLogger(nest.get(NestPinoLogger));
+      // Exit 0 after a graceful shutdown (SIGTERM from an orchestrator is not a failure), and
+      // let pino flush its buffered lines through the 'exit' event.
+      nest.enableShutdownHooks([], { useProcessExit: true });
+      return await nest.init();
+    } finally {
+      await standIn.close();
+    }
+  })();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
 }

@@ -1,5 +1,7 @@
 export * from './logging/create-logger';
 export * from './logging/redaction';
+export * from './logging/serialize-error';
+export * from './logging/redact-url';
 export * from './metrics/create-registry';
 export * from './metrics/job-metrics';
 export * from './health/readiness';

@@ -20,9 +20,12 @@ export interface S3Settings {
 export class S3Store {
   readonly client: S3Client;
   readonly bucket: string;
+  /** `<endpoint>/<bucket>` (`s3://<bucket>` on AWS): names the bucket in readiness and logs. */
+  readonly location: string;
 
   constructor(settings: S3Settings) {
     this.bucket = settings.bucket;
+    this.location = settings.endpoint ? `${settings.endpoint.replace(/\/$/, '')}/${settings.bucket}` : `s3://${settings.bucket}`;
     this.client = new S3Client({
       region: settings.region,
       forcePathStyle: true,

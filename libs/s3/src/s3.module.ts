@@ -9,7 +9,7 @@ class S3Lifecycle implements OnApplicationShutdown {
     readiness: Readiness,
   ) {
     // Creating the bucket doubles as the probe: ready once it exists and the keys work.
-    readiness.add({ name: 's3', check: () => store.ensureBucket() });
+    readiness.add({ name: 's3', target: store.location, check: () => store.ensureBucket() });
   }
 
   onApplicationShutdown(): void {

@@ -1,6 +1,10 @@
+import { redactUrl } from '../logging/redact-url';
+
 /** One dependency a service needs before it can do useful work (broker, database, bucket…). */
 export interface ReadinessCheck {
   name: string;
+  /** Where the dependency is (URL, host:port list); a failure names it, redacted. */
+  target?: string;
   /** Resolves when the dependency answers; rejects (or times out) when it does not. */
   check(): Promise<void>;
 }
@@ -31,12 +35,13 @@ export class Readiness {
 
   async report(): Promise<ReadinessReport> {
     const entries = await Promise.all(
-      [...this.checks.values()].map(async ({ name, check }) => {
+      [...this.checks.values()].map(async ({ name, target, check }) => {
         try {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
           return [name, { ok: true }] as const;
         } catch (error) {
-          return [name, { ok: false, error: error instanceof Error ? error.message : String(error) }] as const;
+          const message = error instanceof Error ? error.message : String(error);
+          return [name, { ok: false, error: target === undefined ? message : `${redactUrl(target)}: ${message}` }] as const;
         }
       }),
     );

@@ -1,5 +1,6 @@
 import pino, { type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import { REDACTED, redactionPaths } from './redaction';
+import { serializeError } from './serialize-error';
 
 export interface LoggerOptions {
   service: string;
@@ -8,7 +9,10 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** JSON logs, object first (`logger.info({ topic, offset }, 'processed')`), secrets redacted. */
+/**
+ * JSON logs, object first (`logger.info({ topic, offset }, 'processed')`), secrets redacted,
+ * errors under `err` with their message, code and cause (never `unable to serialize`).
+ */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
@@ -16,6 +20,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: options.service },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: redactionPaths(), censor: REDACTED },
+      serializers: { err: serializeError },
       formatters: { level: (label) => ({ level: label }) },
     },
     options.destination ?? pino.destination({ sync: false }),

@@ -79,4 +79,3 @@ describe('ArchiveRecordsUseCase replays', () => {
     expect(partLines(t.objects).filter((line) => line.includes('"amount":"2"'))).toHaveLength(1);
   });
 });
-

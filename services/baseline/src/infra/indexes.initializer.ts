@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER, keepTrying } from '@costwatch/observability';
+import { MONGO_URL } from '@costwatch/mongo';
 import { S3Store } from '@costwatch/s3';
 import type { DaysRepository } from './days.repository';
 import { BaselinesRepository } from './baselines.repository';
@@ -19,22 +20,27 @@ export class StorageInitializer implements OnApplicationBootstrap {
     @Inject(ARCHIVE_DAYS) private readonly archiveDays: DaysRepository,
     private readonly store: S3Store,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(MONGO_URL) private readonly mongoUrl: string,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await keepTrying(
-      'storage indexes',
-      async () => {
-        await Promise.all([
-          this.records.ensureIndexes(),
-          this.rollups.ensureIndexes(),
-          this.baselines.ensureIndexes(),
-          this.aggregatorDays.ensureIndexes(),
-          this.archiveDays.ensureIndexes(),
-          this.store.ensureBucket(),
-        ]);
-      },
-      this.logger,
-    );
+    // Apart, so each retry log names the one dependency that is unreachable.
+    await Promise.all([
+      keepTrying(
+        'storage indexes',
+        async () => {
+          await Promise.all([
+            this.records.ensureIndexes(),
+            this.rollups.ensureIndexes(),
+            this.baselines.ensureIndexes(),
+            this.aggregatorDays.ensureIndexes(),
+            this.archiveDays.ensureIndexes(),
+          ]);
+        },
+        this.logger,
+        { target: this.mongoUrl },
+      ),
+      keepTrying('archive bucket', () => this.store.ensureBucket(), this.logger, { target: this.store.location }),
+    ]);
   }
 }

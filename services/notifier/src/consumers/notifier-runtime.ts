@@ -32,6 +32,8 @@ export class NotifierRuntime implements OnApplicationBootstrap, BeforeApplicatio
   private readonly sweeper: SweepTimer;
   private readonly logger: Logger;
   private started = false;
+  /** Where MongoDB and Kafka are, for the retry logs (redacted there). */
+  private readonly dependencies: { mongo: string; kafka: string };
 
   constructor(
     private readonly notifier: Notifier,
@@ -44,6 +46,7 @@ export class NotifierRuntime implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'notifier' });
+    this.dependencies = { mongo: config.MONGO_URL, kafka: config.KAFKA_BROKERS.join(',') };
     const retry = { maxAttempts: config.KAFKA_MAX_ATTEMPTS };
     const partitionsConcurrently = config.CONSUMER_PARTITIONS_CONCURRENTLY;
     const fetchMaxBytesPerPartition = config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION;
@@ -71,9 +74,9 @@ export class NotifierRuntime implements OnApplicationBootstrap, BeforeApplicatio
 
   private async start(): Promise<void> {
     const signal = this.abort.signal;
-    await keepTrying('notifier indexes', () => this.notifier.ensureIndexes(), this.logger, signal);
+    await keepTrying('notifier indexes', () => this.notifier.ensureIndexes(), this.logger, { signal, target: this.dependencies.mongo });
     for (const consumer of this.consumers) {
-      await keepTrying('notifier consumer', () => consumer.start(), this.logger, signal);
+      await keepTrying('notifier consumer', () => consumer.start(), this.logger, { signal, target: this.dependencies.kafka });
     }
     if (signal.aborted) return;
     this.sweeper.start();
