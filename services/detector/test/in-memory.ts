@@ -41,9 +41,6 @@ export class InMemoryStates implements SeriesStateStore {
   loadPending(): Promise<SeriesState[]> {
     return Promise.resolve([...this.docs.values()].filter((s) => s.pending.length > 0).map((s) => structuredClone(s)));
   }
-  loadOpenGaps(): Promise<SeriesState[]> {
-    return Promise.resolve([...this.docs.values()].filter((s) => s._id.startsWith('gap|') && s.open !== null).map((s) => structuredClone(s)));
-  }
   save(states: readonly SeriesState[]): Promise<void> {
     for (const s of states) this.docs.set(s._id, structuredClone(s));
     this.writes += states.length;

@@ -117,10 +117,11 @@ describe('JudgeDailyTotalsUseCase', () => {
     expect(t.events.published[1]!.anomaly.window.end).toBe('2026-03-12T00:00:00.000Z');
   });
 
-  it('a domain reporting again on a later day resolves its gap', async () => {
+  it('a domain reporting again the next day does not resolve its gap: the missing day is still missing', async () => {
     const t = dailyUnderTest();
     await t.useCase.dayClosed({ date: D, seriesCount: 3, watermark: `${addDays(D, 1)}T02:00:00Z`, silentDomains: [{ domainId: 'd2', series: 2 }] });
     await t.useCase.dayClosed({ date: addDays(D, 1), seriesCount: 5, watermark: `${addDays(D, 2)}T02:00:00Z`, silentDomains: [] });
-    expect(t.events.published.map((n) => n.anomaly.state)).toEqual(['firing', 'resolved']);
+    await t.useCase.execute([{ total: dailyTotal(addDays(D, 1), '100', 5, { domainId: 'd2' }) }]);
+    expect(t.events.published.map((n) => n.anomaly.state)).toEqual(['firing']);
   });
 });

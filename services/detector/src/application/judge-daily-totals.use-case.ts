@@ -49,8 +49,8 @@ export const gapStateId = (domainId: string): string => `gap|${domainId}`;
  * - A total of 0 (a series seen recently with no record that day) is judged like any other:
  *   an always-on series that vanishes is a drop; an intermittent one is normal when off.
  * - A domain that sent nothing at all for a day (`billing.day-closed.v1` lists it as silent)
- *   raises one collection-gap anomaly instead of a drop per series; a later total with
- *   records for that domain and day (the late data arrived) resolves it.
+ *   raises one collection-gap anomaly instead of a drop per series; a total with records for
+ *   that domain and one of the missing days (the late data arrived) resolves it.
  * - Idempotent: a total whose revision is not newer than the judged one is ignored, so a
  *   replay publishes nothing new; a restated day (newer revision) is judged again.
  */
@@ -178,18 +178,21 @@ export class JudgeDailyTotalsUseCase {
     }
   }
 
-  /** Opens a collection gap for every silent domain, extends an open one, and resolves the gaps of domains that reported again. */
+  /**
+   * Opens a collection gap for every silent domain, or extends its open one. A gap stays open
+   * until the missing data arrives (a domain reporting again the next day does not bring the
+   * missing day back); silence it if that day is lost for good.
+   */
   private async judgeGaps(day: DayClosed): Promise<void> {
     if (!this.settings.enabled) return;
     const silent = new Map(day.silentDomains.map((d) => [d.domainId, d.series]));
     const states = await this.store.load([...silent.keys()].map(gapStateId));
-    const open = await this.store.loadOpenGaps();
     const records: AnomalyRecord[] = [];
     const notices: AnomalyNotice[] = [];
     const changed: SeriesState[] = [];
     const dayMs = dayMsOf(day.date);
     for (const [domainId, series] of silent) {
-      const state = states.get(gapStateId(domainId)) ?? open.find((s) => s._id === gapStateId(domainId)) ?? { _id: gapStateId(domainId), judged: {}, latestHourMs: null, pending: [], open: null };
+      const state = states.get(gapStateId(domainId)) ?? { _id: gapStateId(domainId), judged: {}, latestHourMs: null, pending: [], open: null };
       if (state.judged[day.date] !== undefined) continue;
       state.judged[day.date] = 1;
       const previous = state.open;
@@ -216,13 +219,6 @@ export class JudgeDailyTotalsUseCase {
         state.open = { ...previous, lastAnomalousHourMs: dayMs };
         records.push(recordOf(gapStateId(domainId), GAP_RULE, state.open, gapAnomaly(state.open, domainId, 'firing')));
       }
-      changed.push(state);
-    }
-    // A domain that is not silent on a later day has reported again.
-    for (const state of open) {
-      const domainId = state._id.slice('gap|'.length);
-      if (silent.has(domainId) || !state.open || dayMs <= state.open.lastAnomalousHourMs) continue;
-      this.resolveGap(state, domainId, notices, records);
       changed.push(state);
     }
     await this.flush(records, notices, changed);

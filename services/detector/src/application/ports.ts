@@ -40,8 +40,6 @@ export interface SeriesStateStore {
   load(ids: readonly string[]): Promise<Map<string, SeriesState>>;
   /** Every series with snapshots waiting (at startup and after a rebalance). */
   loadPending(): Promise<SeriesState[]>;
-  /** Every domain with an open collection gap. */
-  loadOpenGaps(): Promise<SeriesState[]>;
   save(states: readonly SeriesState[]): Promise<void>;
 }
 

@@ -35,10 +35,6 @@ export class SeriesStateRepository implements SeriesStateStore {
     return (await this.collection.find({ hasPending: true }).toArray()).map(toState);
   }
 
-  async loadOpenGaps(): Promise<SeriesState[]> {
-    return (await this.collection.find({ _id: { $gte: 'gap|', $lt: 'gap}' }, open: { $ne: null } }).toArray()).map(toState);
-  }
-
   async save(states: readonly SeriesState[]): Promise<void> {
     if (states.length === 0) return;
     const updatedAt = new Date().toISOString();
