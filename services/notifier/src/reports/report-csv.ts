@@ -1,14 +1,26 @@
 import type { CostReport } from './cost-report';
 
 /**
+ * Text a spreadsheet would run as a formula (OWASP "CSV Injection"): a cell starting with =, +,
+ * -, @, a tab or a carriage return, also after leading spaces or as the full-width forms some
+ * spreadsheets fold into them (＝ ＋ － ＠).
+ */
+const FORMULA_START = /^(?:[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
+
+/** An amount or a score as the aggregator and the detector write them: anything else is text. */
+const NUMBER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
+
+/**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled.
- * Text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) is
- * prefixed with an apostrophe; amounts are passed as `number` fields and never altered.
+ * Text that a spreadsheet would run as a formula is prefixed with an apostrophe, which the
+ * spreadsheet shows as text and does not display. `number` fields (amounts, z, ratio) are
+ * written as they are — never altered — but only when they are plain numbers; any other value
+ * in a number column is treated as text, so it cannot smuggle a formula in.
  */
 export function csvField(value: string | number | null, kind: 'text' | 'number' = 'text'): string {
   if (value === null) return '';
   let text = String(value);
-  if (kind === 'text' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if ((kind === 'text' || !NUMBER.test(text)) && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
