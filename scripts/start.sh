@@ -20,9 +20,7 @@ export KAFKA_TOPIC_PREFIX="${KAFKA_TOPIC_PREFIX-demo.}" MONGO_DB="${MONGO_DB:-co
 export SYNTHETIC_START="${SYNTHETIC_START:-2026-09-01}" SYNTHETIC_DAYS="${SYNTHETIC_DAYS:-60}"
 export SYNTHETIC_DOMAINS="${SYNTHETIC_DOMAINS:-2}" SYNTHETIC_PROJECTS_PER_DOMAIN="${SYNTHETIC_PROJECTS_PER_DOMAIN:-4}"
 export SYNTHETIC_SERVICES_PER_PROJECT="${SYNTHETIC_SERVICES_PER_PROJECT:-5}" SYNTHETIC_ANOMALIES="${SYNTHETIC_ANOMALIES:-10}"
-# The detector's billing preset (robust, seasonal, with impact floors) rather than the seed
-# rule, which alerts on ordinary daily seasonality; see docs/detection.md.
-export DETECTION_PRESET="${DETECTION_PRESET:-billing}"
+# The detector runs its default preset (billing), as docker-compose and Kubernetes do.
 
 node scripts/services.mjs up
 node dist/tools/demo/demo.js

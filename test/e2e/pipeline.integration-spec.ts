@@ -21,7 +21,7 @@ const spikeFilter = [`domain="${domainId}"`, 'project="p1"', 'service="compute"'
  * everything else within ±2% of its level.
  */
 describe('pipeline end to end: one injected spike', () => {
-  const harness = new PipelineHarness({ basePort: 18391, env: { detector: { DETECTION_FIRST_SEEN_MIN: 'off' } } });
+  const harness = new PipelineHarness({ basePort: 18391, env: { detector: { DETECTION_PRESET: 'seed', DETECTION_FIRST_SEEN_MIN: 'off' } } });
   const anomalies = () => harness.mongo.db.collection<{ _id: string; state: string; series: { serviceId: string } }>('billing_anomalies');
   const anomalyLines = () => syslogLines(domainId).filter((line) => line.includes('BILLING_ANOMALY'));
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { billingRecordId, canonicalAmount, type BillingRecord } from '@costwatch/contracts';
 import { testEndpoints, uniqueName, waitFor } from '@costwatch/testing';
 import { PipelineHarness, billingRecords, type SeriesSpec, type Spike } from '../e2e/pipeline-harness';
 
@@ -20,9 +21,26 @@ const spikes: Spike[] = [
   { projectId: 'p2', serviceId: 'storage', hour: 16 * 24 + 15, factor: 5 },
   { projectId: 'p2', serviceId: 'network', hour: 18 * 24 + 3, factor: 9 },
 ];
-const records = billingRecords(domainId, series, START_MS, DAYS, spikes);
+/** A daily-only series (as a KakaoCloud-style bill has): 3× on one day, judged on its daily total. */
+const DAILY_SPIKE_DAY = 13;
+const dailyRecords: BillingRecord[] = Array.from({ length: DAYS }, (_, day) => {
+  const periodStart = new Date(START_MS + day * 86_400_000).toISOString();
+  const identity = { source: 'kakaocloud' as const, domainId, projectId: 'p3', serviceId: 'ledger', periodStart, granularity: 'DAILY' as const, currency: 'USD' };
+  const amount = 100 * (1 + 0.02 * Math.sin(day * 7.3)) * (day === DAILY_SPIKE_DAY ? 3 : 1);
+  return { ...identity, id: billingRecordId(identity), serviceName: 'Ledger', periodEnd: new Date(START_MS + (day + 1) * 86_400_000).toISOString(), amount: canonicalAmount(amount.toFixed(4)), collectedAt: new Date(START_MS + DAYS * 86_400_000).toISOString() };
+});
+// Each day's daily record travels with that day's hourly records, as a collector would send them.
+const records = billingRecords(domainId, series, START_MS, DAYS, spikes).flatMap((record, index, all) => {
+  const day = Math.floor((Date.parse(record.periodStart) - START_MS) / 86_400_000);
+  const next = all[index + 1];
+  const lastOfDay = !next || Math.floor((Date.parse(next.periodStart) - START_MS) / 86_400_000) !== day;
+  return lastOfDay ? [record, dailyRecords[day]!] : [record];
+});
 const label = (a: { series: { projectId: string; serviceId: string }; window: { start: string } }) => `${a.series.projectId}/${a.series.serviceId}@${a.window.start}`;
-const spikeLabels = spikes.map((s) => `${s.projectId}/${s.serviceId}@${new Date(START_MS + s.hour * 3_600_000).toISOString()}`).sort();
+const spikeLabels = [
+  ...spikes.map((s) => `${s.projectId}/${s.serviceId}@${new Date(START_MS + s.hour * 3_600_000).toISOString()}`),
+  `p3/ledger@${new Date(START_MS + DAILY_SPIKE_DAY * 86_400_000).toISOString()}`,
+].sort();
 
 interface AnomalyView {
   _id: string;
@@ -36,6 +54,7 @@ interface AnomalyView {
   rule: string;
   severity: string;
   baselineWindow: unknown;
+  granularity: string;
 }
 
 /** The collector CLI as an operator runs it (`npm run build` first). */
@@ -58,11 +77,13 @@ function collectorCli(args: string[], env: Record<string, string>): Promise<{ co
  * it again, or resetting the detector's group to the start, adds nothing anywhere.
  */
 describe('replay for backfill', () => {
-  const live = new PipelineHarness({ basePort: 18401 });
-  const replayed = new PipelineHarness({ basePort: 18411 });
+  // The seed rule: hourly spikes and the daily-only series' daily spike (z > 3 OR ratio > 2 on its daily total).
+  const detector = { DETECTION_PRESET: 'seed' };
+  const live = new PipelineHarness({ basePort: 18401, env: { detector } });
+  const replayed = new PipelineHarness({ basePort: 18411, env: { detector } });
   const anomaliesOf = async (harness: PipelineHarness) =>
     (await harness.mongo.db.collection<AnomalyView>('billing_anomalies').find({}, { sort: { _id: 1 } }).toArray()).map(
-      ({ _id, state, series: s, window, observed, expected, z, ratio, rule, severity, baselineWindow }) => ({ _id, state, series: { projectId: s.projectId, serviceId: s.serviceId }, window, observed, expected, z, ratio, rule, severity, baselineWindow }),
+      ({ _id, state, series: s, window, observed, expected, z, ratio, rule, severity, baselineWindow, granularity }) => ({ _id, state, series: { projectId: s.projectId, serviceId: s.serviceId }, window, observed, expected, z, ratio, rule, severity, baselineWindow, granularity }),
     );
   const notificationsOf = (harness: PipelineHarness) => harness.mongo.db.collection('notification_log').countDocuments({});
   /** The notifier's decisions (deterministic ids): what it noticed, suppressed, and the daily totals it wrote. */
@@ -94,6 +115,7 @@ describe('replay for backfill', () => {
       [harness.groups.aggregator, harness.topics.billingRecords],
       [harness.groups.archiver, harness.topics.billingRecords],
       [harness.groups.detector, harness.topics.hourlySnapshots],
+      [`${harness.groups.detector}-daily`, harness.topics.dailyTotals],
       [`${harness.groups.notifier}.anomalies`, harness.topics.anomalies],
       [`${harness.groups.notifier}.daily-totals`, harness.topics.dailyTotals],
     ] as const) {
@@ -122,13 +144,17 @@ describe('replay for backfill', () => {
       const resolved = new Set((await anomaliesOf(live)).filter((a) => a.state === 'resolved').map(label));
       return spikeLabels.every((spike) => resolved.has(spike)) ? true : undefined;
     };
-    await waitFor(resolvedSpikes, 'the three spikes detected and resolved', 150_000, 1_000);
+    await waitFor(resolvedSpikes, 'the three hourly spikes and the daily one detected and resolved', 150_000, 1_000);
     await settled(live);
     liveAnomalies = await anomaliesOf(live);
     // Besides the spikes, each series is reported once as new on the period's first day.
     const firstSeen = series.map((s) => `${s.projectId}/${s.serviceId}@2026-02-02T00:00:00.000Z`);
     expect(liveAnomalies.map(label).sort()).toEqual([...spikeLabels, ...firstSeen].sort());
     expect(liveAnomalies.filter((a) => a.rule === 'seed: first-seen').map((a) => a.window)).toEqual(firstSeen.map(() => ({ start: '2026-02-02T00:00:00.000Z', end: '2026-02-03T00:00:00.000Z' })));
+    // The daily-only series is judged on its daily total only, and its spike day alone is anomalous.
+    expect(liveAnomalies.filter((a) => a.granularity === 'daily').map((a) => [label(a), a.rule, a.window.end])).toEqual([
+      [`p3/ledger@${new Date(START_MS + DAILY_SPIKE_DAY * 86_400_000).toISOString()}`, 'seed: z > 3 OR ratio > 2', new Date(START_MS + (DAILY_SPIKE_DAY + 1) * 86_400_000).toISOString()],
+    ]);
   }, 240_000);
 
   it('replaying the period from the S3 archive into an empty pipeline gives the same anomalies', async () => {

@@ -20,7 +20,7 @@ export const demoConfigSchema = z.object({
   ARCHIVER_GROUP_ID: groupIdSetting,
   DETECTOR_GROUP_ID: groupIdSetting,
   KAFKA_GROUP_ID: groupIdSetting,
-  DETECTION_PRESET: z.string().min(1).default('seed'),
+  DETECTION_PRESET: z.string().min(1).default('billing'),
   SYNTHETIC_SEED: z.coerce.number().int().default(42),
   SYNTHETIC_START: day.default('2026-09-01'),
   SYNTHETIC_DAYS: count(60),

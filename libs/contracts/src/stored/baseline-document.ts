@@ -58,6 +58,8 @@ export interface BaselineDocument extends StoredStats {
   /** Share of hours with a cost, and the statistics of those hours (absent in documents written before it existed). */
   activeFraction?: number;
   active?: (StoredStats & { seasonal: StoredSeasonal | null }) | null;
+  /** Hourly statistics of the last 7 days only (the record detector's range). */
+  recent?: StoredStats | null;
   /** The daily totals of the window (missing days count as 0), day-of-week aware. */
   daily?: StoredResolution | null;
   computedAt: string;

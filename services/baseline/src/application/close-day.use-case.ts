@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { approximate, baselineDocumentId, type BaselineDocument, type DailyTotal } from '@costwatch/contracts';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { addDays, dayKey } from '../domain/rollup-keys';
-import { dailyBaseline, hourlyBaseline, type HistoryDay } from '../domain/series-baseline';
+import { dailyBaseline, hourlyBaseline, recentHourlyStats, type HistoryDay } from '../domain/series-baseline';
 import { BaselinesRepository } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
 import { RollupsRepository } from '../infra/rollups.repository';
@@ -11,6 +11,9 @@ import { SeriesRepository, type SeriesDocument } from '../infra/series.repositor
 import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
 import { toDailyTotal, toSeriesDay } from './daily-total';
+
+/** The recent window stored beside the 30-day baseline (the `extreme` preset's range). */
+export const RECENT_WINDOW_DAYS = 7;
 
 /** A series with a cost on any of this many days before D is expected in D's bill: without a record it is judged as 0. */
 export const RECENT_DAYS = 7;
@@ -111,6 +114,7 @@ export function baselineOf(series: SeriesDocument, asOf: string, windowDays: num
     previousMonth,
     activeFraction,
     active,
+    recent: recentHourlyStats(days, asOfMs, RECENT_WINDOW_DAYS),
     daily: daily?.stored ?? null,
     computedAt: new Date().toISOString(),
   };

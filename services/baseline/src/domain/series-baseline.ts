@@ -89,6 +89,13 @@ export function resolutionBaseline(history: History, asOfMs: number, windowMs: n
 export const hourlyBaseline = (days: Readonly<Record<string, HistoryDay>>, asOfMs: number, windowDays: number) =>
   resolutionBaseline(hourlyHistory(days, asOfMs), asOfMs, windowDays * MS.day, MS.hour, HOUR_OF_WEEK, false);
 
+/** Hourly statistics of the last `days` days only (the record detector's window: min and max of the recent range). */
+export function recentHourlyStats(days: Readonly<Record<string, HistoryDay>>, asOfMs: number, windowDays: number): StoredStats | null {
+  const history = hourlyHistory(days, asOfMs);
+  const stats = computeBaseline(history.values, history.timestamps, { asOfMs, windowMs: windowDays * MS.day, seasonal: null });
+  return stats.count === 0 ? null : statsOf(stats);
+}
+
 export const dailyBaseline = (days: Readonly<Record<string, HistoryDay>>, asOfMs: number, windowDays: number) =>
   resolutionBaseline(dailyHistory(days, asOfMs), asOfMs, windowDays * MS.day, MS.day, DAY_OF_WEEK, true);
 

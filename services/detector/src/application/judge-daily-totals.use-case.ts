@@ -4,7 +4,7 @@ import { approximate, seriesKey, type Anomaly, type DailyTotal, type DayClosed }
 import { MS, SCORE_INDEX, type CompiledRule, type Judgement, type ScoreVector } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
-import { RuleBook } from '../domain/detection-rules';
+import { RuleBook, windowOf } from '../domain/detection-rules';
 import { INTERMITTENT_BELOW, judgeValue, type JudgedBaseline } from '../domain/judge-value';
 import { advanceLifecycle, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
@@ -148,7 +148,7 @@ export class JudgeDailyTotalsUseCase {
     const lookup = await this.baselines.lookup(total.date, seriesId);
     const rule = this.rules.ruleFor(seriesId, total);
     const dayMs = dayMsOf(total.date);
-    return total.hours.some((amount, hour) => amount !== null && judgeValue(dayMs + hour * MS.hour, approximate(amount), lookup.status === 'found' ? lookup.baseline : null, rule, dayMs).anomalous);
+    return total.hours.some((amount, hour) => amount !== null && judgeValue(dayMs + hour * MS.hour, approximate(amount), lookup.status === 'found' ? lookup.baseline : null, rule, dayMs, windowOf(rule)).anomalous);
   }
 
   private advance(state: SeriesState, seriesId: string, ruleName: string, judgement: Judgement, total: DailyTotal, correlationId: string | undefined, records: AnomalyRecord[], notices: AnomalyNotice[]): void {

@@ -4,7 +4,7 @@ import { approximate, canonicalAmount, seriesKey, type Anomaly, type HourlySnaps
 import { MS, type CompiledRule } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
-import { RuleBook } from '../domain/detection-rules';
+import { RuleBook, windowOf } from '../domain/detection-rules';
 import { judgeValue } from '../domain/judge-value';
 import { advanceLifecycle, anomalyWindow, type JudgedHour, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
@@ -237,7 +237,7 @@ export class JudgeSnapshotsUseCase {
     const { snapshot } = item;
     const rule = this.rules.ruleFor(id, snapshot);
     const hourMs = hourStartOf(snapshot);
-    const judgement = judgeValue(hourMs, approximate(snapshot.amount), lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`));
+    const judgement = judgeValue(hourMs, approximate(snapshot.amount), lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`), windowOf(rule));
     this.metrics.snapshotsJudged.inc({ verdict: judgement.verdict });
 
     state.judged[hourKeyOf(snapshot)] = snapshot.revision;

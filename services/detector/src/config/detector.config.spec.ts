@@ -6,9 +6,10 @@ const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:
 const problemsOf = (env: Record<string, string>): string[] => configProblems(() => loadDetectorConfig({ ...base, ...env }));
 
 describe('detector config', () => {
-  it('defaults: seed rule, resolve after 2 hours, group costwatch-detector', () => {
+  it('defaults: billing preset, daily judgement on, resolve after 2 hours, group costwatch-detector', () => {
     const config = loadDetectorConfig(base);
-    expect(config.DETECTION_PRESET).toBe('seed');
+    expect(config.DETECTION_PRESET).toBe('billing');
+    expect(config.DETECTION_DAILY).toBe(true);
     expect(config.DETECTION_RESOLVE_AFTER_HOURS).toBe(2);
     expect(config.DETECTOR_GROUP_ID).toBe('costwatch-detector');
     expect(config.DETECTION_OVERRIDES).toEqual([]);
@@ -16,6 +17,14 @@ describe('detector config', () => {
 
   it('a bad expression stops startup naming DETECTION_RULE', () => {
     expect(problemsOf({ DETECTION_RULE: 'zz > 3' })).toEqual([expect.stringMatching(/^DETECTION_RULE: unknown score "zz"/)]);
+  });
+
+  it('a rule naming a score the service cannot compute (streaming state) stops startup, naming the setting and the score', () => {
+    expect(problemsOf({ DETECTION_RULE: 'hst > 0.5' })).toEqual([expect.stringMatching(/^DETECTION_RULE: score "hst" need per-series streaming state/)]);
+    expect(problemsOf({ DETECTION_RULE: 'z > 3 OR ewmaZ > 4' })[0]).toMatch(/^DETECTION_RULE: .*"ewmaZ"/);
+    expect(problemsOf({ DETECTION_OVERRIDES: '[{"match":["project=p1"],"rule":"drift > 0"}]' })[0]).toMatch(/^DETECTION_OVERRIDES: .*"drift"/);
+    expect(problemsOf({ DETECTION_PRESET: 'extreme' })).toEqual([]);
+    expect(problemsOf({ DETECTION_PRESET: 'hst' })[0]).toMatch(/^DETECTION_PRESET: /);
   });
 
   it('a bad override names DETECTION_OVERRIDES', () => {

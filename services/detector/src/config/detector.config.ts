@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonSettings, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 import { parseThresholdExpression } from '@costwatch/detection';
-import { DETECTION_PRESET_NAMES, overrideRule, type RuleOverride, type RuleSettings } from '../domain/detection-rules';
+import { DETECTION_PRESET_NAMES, assertServiceScores, overrideRule, type RuleOverride, type RuleSettings } from '../domain/detection-rules';
 import { parseSeriesMatcher } from '../domain/series-matcher';
 
 const problem = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -30,6 +30,7 @@ const numberOrOff = z.string().transform((text, ctx) => {
 const expression = z.string().transform((text, ctx) => {
   try {
     parseThresholdExpression(text);
+    assertServiceScores(text);
     return text;
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: problem(error) });
@@ -97,8 +98,8 @@ export const detectorConfigSchema = z
     /** Snapshots judged per database round trip. */
     CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
 
-    /** The rule family: `seed` (z > 3 OR ratio > 2 against the 30-day mean) or `billing` (hour-of-week, with guards). */
-    DETECTION_PRESET: z.enum(DETECTION_PRESET_NAMES).default('seed'),
+    /** The rule family: `billing` (hour-of-week, with guards; the best measured), `seed` (z > 3 OR ratio > 2 against the 30-day mean) or `extreme` (beyond the last 7 days' range). */
+    DETECTION_PRESET: z.enum(DETECTION_PRESET_NAMES).default('billing'),
     /** A threshold expression replacing the preset's, e.g. `(z > 3 OR ratio > 2) AND absDelta >= 10`. */
     DETECTION_RULE: expression.optional(),
     /** The rule's name in alerts; defaults to the preset's, or `custom` with DETECTION_RULE. */

@@ -4,6 +4,8 @@ import {
   compileRule,
   parseDuration,
   parseThresholdExpression,
+  scoresUsed,
+  type ScoreName,
   type CompiledRule,
   type DetectionRule,
   type ExpectedValue,
@@ -14,7 +16,7 @@ import { matchesAll, type MatchableSeries, type SeriesMatcher } from './series-m
 
 const HOUR_MS = 3_600_000;
 
-export const DETECTION_PRESET_NAMES = ['seed', 'billing'] as const;
+export const DETECTION_PRESET_NAMES = ['seed', 'billing', 'extreme'] as const;
 export type DetectionPresetName = (typeof DETECTION_PRESET_NAMES)[number];
 
 /**
@@ -37,7 +39,26 @@ export interface RuleSettings {
   severity?: SeverityLevels;
 }
 
+/**
+ * Scores that need per-series streaming state (EWMA, half-space trees, ADWIN drift). The
+ * service judges against stored as-of baselines and keeps no such state, so a rule naming
+ * one of them would never fire: it is refused at startup instead.
+ */
+export const STREAMING_SCORES: ReadonlySet<ScoreName> = new Set<ScoreName>(['ewmaZ', 'hst', 'drift']);
+
+/** Throws, naming the score, when the expression uses one the service cannot compute. */
+export function assertServiceScores(expression: string): void {
+  const unsupported = [...scoresUsed(parseThresholdExpression(expression))].filter((score) => STREAMING_SCORES.has(score));
+  if (unsupported.length > 0) {
+    throw new Error(`score${unsupported.length > 1 ? 's' : ''} ${unsupported.map((s) => `"${s}"`).join(', ')} need per-series streaming state, which the detector service does not keep (usable in the evaluation CLI only); the service computes z, ratio, delta, absDelta, relDelta, robustZ, seasonalZ and extremeZ`);
+  }
+}
+
+/** Which stored window a preset judges against: the 30-day baseline, or the last 7 days (the record detector). */
+export type BaselineWindow = 'full' | 'recent';
+
 interface PresetRule {
+  window?: BaselineWindow;
   expression: string;
   expected: ExpectedValue;
   minHistoryHours: number;
@@ -47,6 +68,7 @@ interface PresetRule {
 }
 
 const billing = DETECTOR_PRESETS.billing.params;
+const extreme = DETECTOR_PRESETS.extreme.params;
 
 /** The library's presets, as stateless rules against the stored as-of baselines. */
 export const PRESET_RULES: Readonly<Record<DetectionPresetName, PresetRule>> = {
@@ -59,12 +81,26 @@ export const PRESET_RULES: Readonly<Record<DetectionPresetName, PresetRule>> = {
     dropToZeroMin: billing.dropToZero,
     recurringTolerance: billing.recurring,
   },
+  // The record detector: beyond the previous 7 days' range (the stored baseline's `recent` window).
+  extreme: { window: 'recent', expression: extreme.rule, expected: extreme.expected, minHistoryHours: 24, firstSeenMin: null, dropToZeroMin: null, recurringTolerance: null },
 };
+
+const recentWindowRules = new WeakSet<CompiledRule>();
+
+/** The stored window a compiled rule judges against. */
+export const windowOf = (rule: CompiledRule): BaselineWindow => (recentWindowRules.has(rule) ? 'recent' : 'full');
+
+function compileSettings(settings: RuleSettings, rule: DetectionRule): CompiledRule {
+  const compiled = compileRule(rule);
+  if (PRESET_RULES[settings.preset ?? 'seed'].window === 'recent') recentWindowRules.add(compiled);
+  return compiled;
+}
 
 /** Throws an error naming the problem (the caller names the setting). */
 export function buildDetectionRule(settings: RuleSettings): DetectionRule {
   const presetName = settings.preset ?? 'seed';
   const preset = PRESET_RULES[presetName];
+  assertServiceScores(settings.expression ?? preset.expression);
   const base = parseThresholdExpression(settings.expression ?? preset.expression);
   const floors: ThresholdExpression[] = [];
   if ((settings.minAbsDelta ?? 0) > 0) floors.push({ score: 'absDelta', op: '>=', value: settings.minAbsDelta ?? 0 });
@@ -108,8 +144,12 @@ export class RuleBook {
   private readonly chosen = new Map<string, CompiledRule>();
 
   constructor(global: RuleSettings, overrides: readonly RuleOverride[] = []) {
-    this.global = compileRule(buildDetectionRule(global));
-    this.overrides = overrides.map((override, index) => ({ matchers: override.matchers, rule: compileRule(overrideRule(global, override.settings, index)) }));
+    this.global = compileSettings(global, buildDetectionRule(global));
+    this.overrides = overrides.map((override, index) => {
+      const { expression: _expression, ...withoutExpression } = global;
+      const effective = { ...(override.settings.preset !== undefined ? withoutExpression : global), ...override.settings };
+      return { matchers: override.matchers, rule: compileSettings(effective, overrideRule(global, override.settings, index)) };
+    });
   }
 
   ruleFor(seriesId: string, series: MatchableSeries): CompiledRule {

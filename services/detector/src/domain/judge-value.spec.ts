@@ -22,6 +22,13 @@ describe('judgeValue', () => {
     expect(judgeValue(t, 50, batch, rule, asOfMs)).toMatchObject({ anomalous: true, expected: 10 });
   });
 
+  it('the extreme preset judges against the last 7 days\' range (the stored recent window)', () => {
+    const rule = compileRule(buildDetectionRule({ preset: 'extreme' }));
+    const baseline = { stats: stats(10, 0.5, 720), activeFraction: 1, active: null, recent: { ...stats(10, 0.5, 168), min: 9, max: 11 } };
+    expect(judgeValue(t, 10.5, baseline, rule, asOfMs, 'recent').anomalous).toBe(false);
+    expect(judgeValue(t, 40, baseline, rule, asOfMs, 'recent')).toMatchObject({ anomalous: true, rule: 'extreme: abs(extremeZ) > 1' });
+  });
+
   it('an always-on series keeps drop-to-zero', () => {
     const rule = compileRule(buildDetectionRule({ preset: 'billing' }));
     expect(judgeValue(t, 0, { stats: stats(10, 0.5, 720), activeFraction: 1, active: null }, rule, asOfMs).verdict).toBe('drop-to-zero');

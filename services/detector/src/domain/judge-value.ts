@@ -8,6 +8,8 @@ export interface JudgedBaseline {
   stats: BaselineStats;
   activeFraction: number;
   active: BaselineStats | null;
+  /** The last 7 days only, for rules that judge against the recent range (hourly baselines). */
+  recent?: BaselineStats | null;
 }
 
 /**
@@ -39,8 +41,9 @@ function variant(cache: WeakMap<CompiledRule, CompiledRule>, rule: CompiledRule,
  * the statistics of its active observations when it costs something, and is normal when it
  * costs nothing; any other series against its whole window.
  */
-export function judgeValue(timestampMs: number, value: number, baseline: JudgedBaseline | null, rule: CompiledRule, asOfMs: number): Judgement {
+export function judgeValue(timestampMs: number, value: number, baseline: JudgedBaseline | null, rule: CompiledRule, asOfMs: number, window: 'full' | 'recent' = 'full'): Judgement {
   if (baseline === null) return evaluate({ timestampMs, value }, emptyBaseline(asOfMs), rule);
+  if (window === 'recent') return evaluate({ timestampMs, value }, baseline.recent ?? emptyBaseline(asOfMs), rule);
   if (baseline.activeFraction < INTERMITTENT_BELOW && baseline.active !== null) {
     if (value === 0) return evaluate({ timestampMs, value }, baseline.stats, variant(whileOff, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY, predicate: () => false })));
     return evaluate({ timestampMs, value }, baseline.active, variant(whileActive, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY })));

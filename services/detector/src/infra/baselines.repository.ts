@@ -40,7 +40,12 @@ export function toJudgedBaseline(doc: BaselineDocument): JudgedBaseline {
   const windowStartMs = Date.parse(`${doc.windowFrom}T00:00:00Z`);
   const asOfMs = Date.parse(`${doc.asOf}T00:00:00Z`);
   const stats = { ...statsOf(doc, doc.hourOfWeek, HOUR_OF_WEEK, windowStartMs, asOfMs), ...(doc.previousMonth ? { previousMonth: doc.previousMonth } : {}) };
-  return { stats, activeFraction: doc.activeFraction ?? 1, active: doc.active ? statsOf(doc.active, doc.active.seasonal, HOUR_OF_WEEK, windowStartMs, asOfMs) : null };
+  return {
+    stats,
+    activeFraction: doc.activeFraction ?? 1,
+    active: doc.active ? statsOf(doc.active, doc.active.seasonal, HOUR_OF_WEEK, windowStartMs, asOfMs) : null,
+    recent: doc.recent ? statsOf(doc.recent, null, HOUR_OF_WEEK, asOfMs - 7 * 86_400_000, asOfMs) : null,
+  };
 }
 
 /** The daily-total baseline of a stored document (day-of-week profile). */
