@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port');
@@ -76,16 +77,29 @@ export const alertmanagerSettings = {
   ALERTMANAGER_URLS: commaList(url),
 };
 
+const readableFile = z.string().refine((path) => existsSync(path), { message: 'no such file' });
+
 export const syslogSettings = {
   SYSLOG_HOST: z.string().min(1),
-  SYSLOG_PORT: port.default(514),
+  /** Default 514, or 6514 with `tls`. */
+  SYSLOG_PORT: port.optional(),
   /**
    * `tcp` (RFC 6587 octet counting): a line counts as delivered once written to the
-   * connection without error, and is retried otherwise. `udp` is lossy: a datagram nobody
-   * receives is lost without an error.
+   * connection without error, and is retried otherwise. `tls` is the same over TLS
+   * (RFC 5425). `udp` is lossy: a datagram nobody receives is lost without an error.
    */
-  SYSLOG_PROTOCOL: z.enum(['udp', 'tcp']).default('tcp'),
+  SYSLOG_PROTOCOL: z.enum(['udp', 'tcp', 'tls']).default('tcp'),
+  /** `tls`: PEM file of the CA(s) that signed the receiver's certificate (default: the system's). */
+  SYSLOG_TLS_CA: readableFile.optional(),
+  /** `tls`: PEM certificate and key files, for receivers that authenticate their senders. */
+  SYSLOG_TLS_CERT: readableFile.optional(),
+  SYSLOG_TLS_KEY: readableFile.optional(),
+  /** `tls`: the name the receiver's certificate must carry (default: SYSLOG_HOST). */
+  SYSLOG_TLS_SERVERNAME: z.string().min(1).optional(),
 };
+
+/** The syslog port when SYSLOG_PORT is unset: 514 for udp and tcp, 6514 for tls (RFC 5425). */
+export const defaultSyslogPort = (protocol: 'udp' | 'tcp' | 'tls'): number => (protocol === 'tls' ? 6514 : 514);
 
 /**
  * A setting holding JSON (lists of accounts, silences, overrides): parsed here so the

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Db } from 'mongodb';
 import type { Logger } from 'pino';
@@ -34,6 +35,13 @@ export interface NotifierSettings {
   leaseMs: number;
 }
 
+/** The TLS files named by the settings, read once (their existence was checked with the config). */
+function syslogTls(config: NotifierConfig): NonNullable<SyslogTransportOptions['tls']> {
+  const read = (path: string | undefined) => (path === undefined ? undefined : readFileSync(path, 'utf8'));
+  const [ca, cert, key] = [read(config.SYSLOG_TLS_CA), read(config.SYSLOG_TLS_CERT), read(config.SYSLOG_TLS_KEY)];
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), ...(config.SYSLOG_TLS_SERVERNAME ? { servername: config.SYSLOG_TLS_SERVERNAME } : {}) };
+}
+
 export function notifierSettings(config: NotifierConfig): NotifierSettings {
   const retry: RetryPolicy = { maxAttempts: config.NOTIFY_DELIVERY_ATTEMPTS, initialDelayMs: 250, maxDelayMs: 2_000 };
   return {
@@ -57,6 +65,7 @@ export function notifierSettings(config: NotifierConfig): NotifierSettings {
       port: config.SYSLOG_PORT,
       protocol: config.SYSLOG_PROTOCOL,
       timeoutMs: config.NOTIFY_DELIVERY_TIMEOUT,
+      ...(config.SYSLOG_PROTOCOL === 'tls' ? { tls: syslogTls(config) } : {}),
       identity: { facility: config.SYSLOG_FACILITY, hostname: hostname(), appName: 'costwatch', procId: String(process.pid) },
     },
     alertmanagerUrls: config.ALERTMANAGER_URLS,

@@ -54,6 +54,17 @@ describe('notifier config', () => {
     expect(config.WEBHOOK_URL).toBeUndefined();
   });
 
+  it('syslog: TCP on 514 by default, TLS on 6514, an explicit port wins', () => {
+    expect(loadNotifierConfig(env)).toMatchObject({ SYSLOG_PROTOCOL: 'tcp', SYSLOG_PORT: 514 });
+    expect(loadNotifierConfig({ ...env, SYSLOG_PROTOCOL: 'tls' })).toMatchObject({ SYSLOG_PROTOCOL: 'tls', SYSLOG_PORT: 6514 });
+    expect(loadNotifierConfig({ ...env, SYSLOG_PROTOCOL: 'udp', SYSLOG_PORT: '5514' })).toMatchObject({ SYSLOG_PROTOCOL: 'udp', SYSLOG_PORT: 5514 });
+  });
+
+  it('syslog TLS files must exist, and a client certificate needs its key', () => {
+    expect(problems({ SYSLOG_PROTOCOL: 'tls', SYSLOG_TLS_CA: '/nonexistent/ca.pem' })).toEqual(['SYSLOG_TLS_CA: no such file']);
+    expect(problems({ SYSLOG_PROTOCOL: 'tls', SYSLOG_TLS_CERT: __filename })).toEqual(['SYSLOG_TLS_KEY: SYSLOG_TLS_CERT and SYSLOG_TLS_KEY go together']);
+  });
+
   it('derives the group prefix from KAFKA_TOPIC_PREFIX unless KAFKA_GROUP_ID is set', () => {
     expect(loadNotifierConfig(env).KAFKA_GROUP_ID).toBe('costwatch-notifier');
     expect(loadNotifierConfig({ ...env, KAFKA_TOPIC_PREFIX: 'staging.' }).KAFKA_GROUP_ID).toBe('staging.costwatch-notifier');

@@ -1,6 +1,6 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
-import { alertmanagerSettings, commonSettings, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, syslogSettings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
+import { ConfigError, alertmanagerSettings, commonSettings, defaultSyslogPort, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, syslogSettings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 import { severities } from '@costwatch/contracts';
 import { isValidTimeZone, parseQuietDays, parseQuietHours } from '../domain/quiet-hours';
 import { parseMatcher, type Silence } from '../domain/silence';
@@ -122,7 +122,10 @@ export const notifierConfigSchema = z.object({
   REPORT_DIR: z.string().min(1).default('reports'),
 });
 
-export type NotifierConfig = WithGroupIds<z.output<typeof notifierConfigSchema>, 'KAFKA_GROUP_ID'>;
+export type NotifierConfig = WithGroupIds<Omit<z.output<typeof notifierConfigSchema>, 'SYSLOG_PORT'> & { SYSLOG_PORT: number }, 'KAFKA_GROUP_ID'>;
 
-export const loadNotifierConfig = (env: NodeJS.ProcessEnv = process.env): NotifierConfig =>
-  withDefaultGroupIds(parseConfig(notifierConfigSchema, env), { KAFKA_GROUP_ID: 'costwatch-notifier' });
+export const loadNotifierConfig = (env: NodeJS.ProcessEnv = process.env): NotifierConfig => {
+  const config = parseConfig(notifierConfigSchema, env);
+  if ((config.SYSLOG_TLS_CERT === undefined) !== (config.SYSLOG_TLS_KEY === undefined)) throw new ConfigError([{ setting: config.SYSLOG_TLS_CERT ? 'SYSLOG_TLS_KEY' : 'SYSLOG_TLS_CERT', problem: 'SYSLOG_TLS_CERT and SYSLOG_TLS_KEY go together' }]);
+  return withDefaultGroupIds({ ...config, SYSLOG_PORT: config.SYSLOG_PORT ?? defaultSyslogPort(config.SYSLOG_PROTOCOL) }, { KAFKA_GROUP_ID: 'costwatch-notifier' });
+};

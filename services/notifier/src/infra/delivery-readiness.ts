@@ -30,9 +30,9 @@ export class DeliveryReadiness {
         }
       },
     });
-    // UDP has no handshake to probe; TCP syslog must accept a connection.
-    if (config.SYSLOG_PROTOCOL === 'tcp') {
-      readiness.add({ name: 'syslog', check: () => tcpReachable(config.SYSLOG_HOST, config.SYSLOG_PORT) });
+    // UDP has no handshake to probe; TCP (and TLS) syslog must accept a connection.
+    if (config.SYSLOG_PROTOCOL !== 'udp') {
+      readiness.add({ name: 'syslog', target: `${config.SYSLOG_HOST}:${config.SYSLOG_PORT}`, check: () => tcpReachable(config.SYSLOG_HOST, config.SYSLOG_PORT) });
     }
   }
 }

@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createSyslogTransport } from './syslog-transport';
@@ -99,6 +104,38 @@ describe('TCP syslog transport', () => {
     await expect(transport.send('b')).rejects.toThrow(/ECONNREFUSED/);
     expect(lines.join('')).toBe('1 a');
     await transport.close();
+  });
+});
+
+describe('TLS syslog transport (RFC 5425)', () => {
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 100 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  };
+
+  it('sends octet-counted frames inside a TLS session to a receiver whose certificate it trusts, and refuses one it does not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syslog-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const [cert, key] = [readFileSync(join(dir, 'cert.pem'), 'utf8'), readFileSync(join(dir, 'key.pem'), 'utf8')];
+    const received: string[] = [];
+    const accepted: Socket[] = [];
+    const server = createTlsServer({ cert, key }, (socket) => {
+      accepted.push(socket);
+      socket.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port: p } = server.address() as AddressInfo;
+
+    const trusting = createSyslogTransport({ host: '127.0.0.1', port: p, protocol: 'tls', timeoutMs: 2_000, tls: { ca: cert, servername: 'localhost' } });
+    await trusting.send('<134>1 - - - - - - over tls');
+    await until(() => received.join('').length >= 30);
+    expect(received.join('')).toBe('27 <134>1 - - - - - - over tls');
+    await trusting.close();
+
+    const untrusting = createSyslogTransport({ host: '127.0.0.1', port: p, protocol: 'tls', timeoutMs: 2_000, tls: { servername: 'localhost' } });
+    await expect(untrusting.send('x')).rejects.toThrow(/self-signed|self signed/);
+    await untrusting.close();
+    for (const socket of accepted) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
   });
 });
 

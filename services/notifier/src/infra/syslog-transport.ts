@@ -1,12 +1,15 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, isIPv6, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { frameOctetCounting } from './rfc5424';
 
 export interface SyslogTransportOptions {
   host: string;
   port: number;
-  protocol: 'udp' | 'tcp';
+  protocol: 'udp' | 'tcp' | 'tls';
   timeoutMs: number;
+  /** `tls`: PEM contents; without `ca` the system's CAs are trusted. */
+  tls?: { ca?: string; cert?: string; key?: string; servername?: string };
 }
 
 export interface SyslogTransport {
@@ -59,7 +62,8 @@ export const RECONNECT_BACKOFF = { initialMs: 250, maxMs: 10_000 } as const;
  * send reconnects; after a failed connect the transport waits (250 ms doubling up to 10 s)
  * before trying again, and sends in between fail at once instead of each opening a
  * connection to a receiver that is down. Lines written just before the receiver dies can
- * still be lost: plain TCP syslog has no acknowledgements.
+ * still be lost: plain TCP syslog has no acknowledgements. With `tls` the connection is a
+ * TLS session (RFC 5425) and the receiver's certificate is verified.
  */
 class TcpSyslogTransport implements SyslogTransport {
   private connection: Promise<Socket> | undefined;
@@ -78,7 +82,12 @@ class TcpSyslogTransport implements SyslogTransport {
     if (wait > 0) {
       return Promise.reject(new Error(`syslog tcp ${this.options.host}:${this.options.port} unreachable (${this.lastError}); next connect in ${wait} ms`));
     }
-    const socket = connect({ host: this.options.host, port: this.options.port });
+    const { host, port, tls } = this.options;
+    // RFC 5425: the same octet-counted frames inside a TLS session; the certificate is verified.
+    const socket =
+      this.options.protocol === 'tls'
+        ? connectTls({ host, port, servername: tls?.servername ?? host, ...(tls?.ca ? { ca: tls.ca } : {}), ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}) })
+        : connect({ host, port });
     socket.setNoDelay(true);
     socket.on('error', () => this.forget(socket));
     // The receiver closed its side (it stopped, or dropped us): the next line reconnects.
@@ -86,11 +95,11 @@ class TcpSyslogTransport implements SyslogTransport {
     socket.on('close', () => this.forget(socket));
     const connection = withTimeout(
       new Promise<Socket>((resolve, reject) => {
-        socket.once('connect', () => resolve(socket));
+        socket.once(this.options.protocol === 'tls' ? 'secureConnect' : 'connect', () => resolve(socket));
         socket.once('error', reject);
       }),
       this.options.timeoutMs,
-      'syslog tcp connect',
+      `syslog ${this.options.protocol} connect`,
     );
     this.connection = connection;
     connection.then(
@@ -140,5 +149,5 @@ class TcpSyslogTransport implements SyslogTransport {
 }
 
 export function createSyslogTransport(options: SyslogTransportOptions, clock: () => number = Date.now): SyslogTransport {
-  return options.protocol === 'tcp' ? new TcpSyslogTransport(options, clock) : new UdpSyslogTransport(options);
+  return options.protocol === 'udp' ? new UdpSyslogTransport(options) : new TcpSyslogTransport(options, clock);
 }
