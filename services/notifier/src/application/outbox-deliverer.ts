@@ -95,7 +95,7 @@ export class OutboxDeliverer {
         failures.map((f) => f.key),
         failures.map((f) => f.reason),
       );
-      logger.warn({ noticeId: notice.noticeId, failed: error.failedKeys }, 'notice not delivered everywhere; will retry');
+      logger.warn({ noticeId: notice.noticeId, failed: error.failedKeys, reasons: error.reasons }, 'notice not delivered everywhere; will retry');
       throw error;
     }
     logger.info({ noticeId: notice.noticeId, kind: notice.kind, destinations: pending }, 'notice delivered');
