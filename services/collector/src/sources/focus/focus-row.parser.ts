@@ -1,6 +1,7 @@
-import type { BillingRecord } from '@costwatch/contracts';
+import { NEGATIVE_AMOUNT_CATEGORIES, pollutingKeyPaths, type BillingRecord } from '@costwatch/contracts';
 import type { SourceRow } from '../shared/record-aggregator';
 import { serviceSlug } from '../shared/service-slug';
+import { fieldLimitsOf, untrustedTextReason } from '../shared/untrusted-text';
 import type { FocusColumns } from './focus-columns';
 
 type ChargeCategory = NonNullable<BillingRecord['chargeCategory']>;
@@ -12,6 +13,12 @@ const HOUR_MS = 3_600_000;
 const CACHE_LIMIT = 50_000;
 /** Service name used when a (non-conformant) row has none, so its cost is still counted. */
 export const UNATTRIBUTED_SERVICE = 'Unattributed';
+/** The longest ids and names a FOCUS record may carry (checked before anything else reads them). */
+const LIMITS = fieldLimitsOf('focus');
+/** Longer Tags JSON cannot hold tags a record may carry (every character escaped twice over), so it is not parsed. */
+const MAX_TAGS_TEXT = LIMITS.tags * (LIMITS.tagKey + LIMITS.tagValue) * 2;
+/** A negative amount: a minus sign and a non-zero digit before any exponent ("-0", "-0E5" are zero). */
+const NEGATIVE = /^-[\d.]*[1-9]/;
 
 /** FOCUS datetimes are UTC; a value without a zone is read as UTC, never as local time. */
 const DATETIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -77,11 +84,22 @@ export class FocusRowParser {
 
     const chargeClass = value(cells, columns.ChargeClass);
     if (chargeClass !== undefined && chargeClass.toLowerCase() !== 'correction') return rejected(`ChargeClass "${chargeClass}" must be Correction or NULL`);
+    // Per row, not per summed record: a negative usage line must not quietly lower a total.
+    if (NEGATIVE.test(amount) && chargeClass === undefined && !NEGATIVE_AMOUNT_CATEGORIES.has(chargeCategory)) {
+      return rejected(`${columns.costColumn} ${amount} is negative on a ${chargeCategory} row: only Credit and Adjustment rows and corrections (ChargeClass Correction) may be negative`);
+    }
+
+    const subAccountId = value(cells, columns.SubAccountId);
+    const serviceName = value(cells, columns.ServiceName) ?? UNATTRIBUTED_SERVICE;
+    const untrusted =
+      untrustedTextReason('BillingAccountId', billingAccountId, LIMITS.domainId) ??
+      (subAccountId === undefined ? undefined : untrustedTextReason('SubAccountId', subAccountId, LIMITS.projectId)) ??
+      untrustedTextReason('ServiceName', serviceName, LIMITS.serviceName);
+    if (untrusted !== undefined) return rejected(untrusted);
 
     const tags = this.tags(value(cells, columns.Tags));
     if (typeof tags === 'string') return rejected(tags);
 
-    const serviceName = value(cells, columns.ServiceName) ?? UNATTRIBUTED_SERVICE;
     let serviceId = this.slug(serviceName);
     if (chargeCategory !== 'Usage') serviceId += `:${chargeCategory.toLowerCase()}`;
     if (chargeClass !== undefined) {
@@ -94,7 +112,7 @@ export class FocusRowParser {
       kind: 'row',
       row: {
         domainId: billingAccountId,
-        projectId: value(cells, columns.SubAccountId) ?? billingAccountId,
+        projectId: subAccountId ?? billingAccountId,
         serviceId,
         serviceName,
         granularity: endMs - startMs === HOUR_MS ? 'HOURLY' : 'DAILY',
@@ -157,6 +175,7 @@ function value(cells: readonly string[], index: number | undefined): string | un
  * quoting is broken, so its other cells — the cost included — cannot be trusted either.
  */
 function parseTags(text: string): Record<string, string> | string {
+  if (text.length > MAX_TAGS_TEXT) return `Tags is ${text.length} characters long, more than ${MAX_TAGS_TEXT}`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -164,6 +183,9 @@ function parseTags(text: string): Record<string, string> | string {
     return `Tags is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'Tags must be a JSON object';
+  // Assigning a "__proto__" key would drop it silently (or, with an object value, swap the prototype).
+  const [polluting] = pollutingKeyPaths(parsed);
+  if (polluting !== undefined) return `Tags holds the prototype-polluting key "${String(polluting[polluting.length - 1])}" (at ${polluting.join('.')})`;
   const tags: Record<string, string> = {};
   for (const [key, tagValue] of Object.entries(parsed)) {
     tags[key] = tagValue === null ? '' : typeof tagValue === 'string' ? tagValue : JSON.stringify(tagValue);

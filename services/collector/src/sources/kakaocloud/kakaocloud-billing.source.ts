@@ -1,13 +1,16 @@
+import { MoneyFormatError } from '@costwatch/contracts';
 import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../../domain/billing-source';
 import { BillingSourceError } from '../shared/billing-source-error';
 import { daysStartingIn, utcOffsetMinutes, type CalendarDay } from '../shared/calendar-days';
 import { describeError } from '../shared/describe-error';
 import { RecordAggregator, type SourceRow } from '../shared/record-aggregator';
+import { fieldLimitsOf, untrustedTextReason } from '../shared/untrusted-text';
 import { KakaoCloudBillingClient } from './kakaocloud-billing.client';
 import { kakaoCloudSourceOptionsSchema, type KakaoCloudSourceOptions, type KakaoCloudSourceSettings } from './kakaocloud-options';
 import { amountFromJsonNumber, kakaoCloudItemSchema, type KakaoCloudPage } from './kakaocloud-page.schema';
 
 const BATCH_SIZE = 1000;
+const LIMITS = fieldLimitsOf('kakaocloud');
 
 /**
  * Daily cost per domain / project / service from a KakaoCloud-style Billing API (see
@@ -65,11 +68,17 @@ export class KakaoCloudBillingSource implements BillingSource {
     if (data.meteringDate !== undefined && data.meteringDate !== day.ymd) {
       return `meteringDate ${data.meteringDate} is not the requested date ${day.ymd}`;
     }
+    const untrusted =
+      untrustedTextReason('domainId', data.domainId, LIMITS.domainId) ??
+      untrustedTextReason('projectId', data.projectId, LIMITS.projectId) ??
+      untrustedTextReason('serviceId', data.serviceId, LIMITS.serviceId) ??
+      untrustedTextReason('serviceName', data.serviceName, LIMITS.serviceName);
+    if (untrusted !== undefined) return untrusted;
     let amount: string;
     try {
       amount = typeof data.cost === 'number' ? amountFromJsonNumber(data.cost) : data.cost;
     } catch (error) {
-      return describeError(error);
+      return error instanceof MoneyFormatError ? `cost: ${error.message}` : describeError(error);
     }
     return {
       domainId: data.domainId,

@@ -1,4 +1,4 @@
-import { canonicalAmount } from '@costwatch/contracts';
+import { canonicalAmount, withoutPollutingKeys } from '@costwatch/contracts';
 import { z } from 'zod';
 
 /**
@@ -14,7 +14,8 @@ export const kakaoCloudPageSchema = z.object({
   nextPageToken: z.string().nullish(),
 });
 
-export const kakaoCloudItemSchema = z.object({
+/** One item; one carrying a prototype-polluting key anywhere is refused, not stripped silently. */
+export const kakaoCloudItemSchema = withoutPollutingKeys(z.object({
   meteringDate: z
     .string()
     .regex(/^\d{8}$/, 'must be YYYYMMDD')
@@ -26,7 +27,7 @@ export const kakaoCloudItemSchema = z.object({
   /** A decimal string (exact) or a JSON number (see amountFromJsonNumber). */
   cost: z.union([z.string().min(1), z.number()]),
   currency: z.string().optional(),
-});
+}));
 
 export type KakaoCloudPage = z.infer<typeof kakaoCloudPageSchema>;
 export type KakaoCloudItem = z.infer<typeof kakaoCloudItemSchema>;

@@ -75,7 +75,10 @@ describe('RecordAggregator', () => {
       location: 'line 7',
       reason: 'EffectiveCost: invalid amount "0.0000000000001": more than 12 fractional digits',
     });
-    expect(aggregator.add(row({ amount: 'abc' }), 'line 8')?.reason).toBe('amount: invalid amount "abc": not a number');
+    expect(aggregator.add(row({ amount: 'abc' }), 'line 8')?.reason).toBe('amount: invalid amount "abc": not a decimal number');
+    // decimal.js would read these as 31, 3, 7 and 1000.
+    for (const amount of ['0x1F', '0b11', '0o7', '1_000', 'Infinity', '1e']) expect(aggregator.add(row({ amount }), 'line 8')?.reason).toBe(`amount: invalid amount "${amount}": not a decimal number`);
+    expect(aggregator.add(row({ amount: '1e400' }), 'line 8')?.reason).toBe('amount: invalid amount "1e400": too large');
     expect(aggregator.add(row({ domainId: 'a|b' }), 'line 9', { raw: true })).toEqual({ source: 'focus', location: 'line 9', reason: expect.stringContaining('domainId'), raw: { raw: true } });
     expect(aggregator.add(row({ currency: 'usd' }), 'line 10')?.reason).toContain('currency');
     expect(aggregator.add(row({ periodEnd: new Date('2024-09-01T00:00:00Z') }), 'line 11')?.reason).toBe('period end must be after period start');

@@ -1,4 +1,4 @@
-import { canonicalAmount, fromScaled, toScaled, type BillingRecord } from '@costwatch/contracts';
+import { canonicalAmount, fromScaled, MoneyFormatError, toScaled, type BillingRecord } from '@costwatch/contracts';
 import { type RejectedRow, type SourceBatch } from '../../domain/billing-source';
 import { buildRecord } from '../../domain/build-record';
 import { describeError } from './describe-error';
@@ -31,11 +31,15 @@ interface Aggregate {
 }
 
 const PLAIN_DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
+/** Decimal notation, an exponent allowed. decimal.js also reads "0x1F", "0b11", "0o7" and "1_000", which no bill means. */
+const DECIMAL_NOTATION = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 
-/** Exact fixed-point value of an amount: plain decimals directly, anything else through canonicalAmount (which rejects > 12 decimals). */
+/** Exact fixed-point value of an amount: plain decimals directly, other decimal notations through canonicalAmount (which rejects > 12 decimals). */
 function scaledAmount(amount: string): bigint {
   const text = amount.trim();
-  return toScaled(PLAIN_DECIMAL.test(text) ? text : canonicalAmount(text));
+  if (PLAIN_DECIMAL.test(text)) return toScaled(text);
+  if (!DECIMAL_NOTATION.test(text)) throw new MoneyFormatError(amount, 'not a decimal number');
+  return toScaled(canonicalAmount(text));
 }
 
 /** Length-prefixed, so no choice of characters in the parts can make two identities collide. */
