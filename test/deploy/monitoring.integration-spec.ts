@@ -175,6 +175,7 @@ describe('Alertmanager example configuration (amtool)', () => {
     expect(receiverOf({ alertname: 'Watchdog', severity: 'none', category: 'meta' })).toBe('deadmansswitch');
     expect(receiverOf({ alertname: 'BillingCostAnomaly', severity: 'critical', domain: 'd', project: 'p', service: 's' })).toBe('billing-critical');
     expect(receiverOf({ alertname: 'BillingCostAnomaly', severity: 'warning', domain: 'd', project: 'p', service: 's' })).toBe('billing-warning');
+    expect(receiverOf({ alertname: 'BillingCollectionGap', severity: 'warning', domain: 'd', project: '*', service: '*' })).toBe('billing-warning');
     for (const rule of rules.filter((r) => r.alert && r.alert !== 'Watchdog')) {
       const receiver = receiverOf({ alertname: rule.alert!, ...rule.labels });
       expect([rule.alert, receiver]).toEqual([rule.alert, rule.labels?.['severity'] === 'critical' ? 'pipeline-critical' : 'pipeline-warning']);

@@ -70,7 +70,8 @@ describe('daily judgement end to end: daily-only sources', () => {
   const harness = new PipelineHarness({ basePort: 18431 });
   const api = kakaoCloudApi();
   const dir = mkdtempSync(join(tmpdir(), 'costwatch-daily-'));
-  const anomalies = () => harness.mongo.db.collection<{ _id: string; state: string; granularity: string; kind: string; rule: string; series: { domainId: string; serviceId: string } }>('billing_anomalies');
+  const anomalies = () =>
+    harness.mongo.db.collection<{ _id: string; state: string; granularity: string; kind: string; rule: string; series: { domainId: string; projectId: string; serviceId: string }; contributors: Array<{ dimension: string; value: string; share: number }> }>('billing_anomalies');
   const anomalyLines = (needle: string) => syslogLines(needle).filter((line) => line.includes('BILLING_ANOMALY'));
 
   beforeAll(async () => {
@@ -90,7 +91,7 @@ describe('daily judgement end to end: daily-only sources', () => {
     await harness.collector.publishAll('focus', new FocusCsvSource({ files: file }).collectAll());
   }
 
-  it('collects 30 days from every source; one daily spike, one vanished service and one silent account each raise exactly one alert', async () => {
+  it('collects 30 days from every source: a daily spike (with its project total naming it), a vanished service and a silent account each raise their alert, nothing else', async () => {
     const baseUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
     const kakao = new KakaoCloudBillingSource({ baseUrl, credentialId: 'id', credentialSecret: 'secret', retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
     const days = Array.from({ length: DAYS }, (_, day) => day);
@@ -110,15 +111,26 @@ describe('daily judgement end to end: daily-only sources', () => {
     // Up to the day after the spike: the spike's day closes, the next one does not yet, so its alert is still firing.
     for (const day of days.slice(0, SPIKE_DAY + 2)) await collectDay(day);
 
-    // The spike: one daily anomaly in Alertmanager, labelled daily, with the figures behind it.
-    const [spike] = await waitFor(async () => {
+    // The spike: one daily anomaly in Alertmanager for the service, labelled daily, with the figures
+    // behind it; its project's total is an anomaly too, naming the service as what drove it, under
+    // the same incident label (the shipped Alertmanager routing groups by it).
+    const alerts = await waitFor(async () => {
       const found = await alertmanagerAlerts(`domain="${kakaoDomain}"`);
-      return found.length > 0 ? found : undefined;
-    }, 'the daily spike alert in Alertmanager', 90_000, 500);
-    expect(spike!.labels).toMatchObject({ alertname: 'BillingCostAnomaly', service: 'vm', granularity: 'daily', rule: 'seed: z > 3 OR ratio > 2' });
+      return found.length >= 2 ? found : undefined;
+    }, 'the daily spike alerts in Alertmanager', 90_000, 500);
+    const spike = alerts.find((a) => a.labels['service'] === 'vm');
+    const project = alerts.find((a) => a.labels['service'] === '*');
+    expect(alerts).toHaveLength(2);
+    expect(spike!.labels).toMatchObject({ alertname: 'BillingCostAnomaly', project: 'prod', granularity: 'daily', rule: expect.stringMatching(/^billing: abs\(seasonalZ\) > 10/), incident: `${kakaoDomain}@${dateOf(SPIKE_DAY)}` });
     expect(spike!.startsAt).toBe(`${dateOf(SPIKE_DAY)}T00:00:00.000Z`);
-    const [line] = await waitFor(() => (anomalyLines(kakaoDomain).length > 0 ? anomalyLines(kakaoDomain) : undefined), 'the BILLING_ANOMALY line', 30_000, 250);
-    for (const field of ['observed="', 'expected="', 'z="', 'ratio="', 'granularity="daily"', 'service="vm"']) expect(line).toContain(field);
+    expect(project!.labels).toMatchObject({ project: 'prod', granularity: 'daily', incident: spike!.labels['incident'] });
+    expect(project!.annotations['top_contributors']).toMatch(/^service=vm (9\d|100)%/);
+    const vmLines = () => anomalyLines(kakaoDomain).filter((l) => l.includes('service="vm"'));
+    const [line] = await waitFor(() => (vmLines().length > 0 ? vmLines() : undefined), 'the BILLING_ANOMALY line', 30_000, 250);
+    for (const field of ['observed="', 'expected="', 'z="', 'ratio="', 'granularity="daily"', `incident="${kakaoDomain}@${dateOf(SPIKE_DAY)}"`]) expect(line).toContain(field);
+    const projectDoc = await anomalies().findOne({ 'series.domainId': kakaoDomain, 'series.serviceId': '*' });
+    expect(projectDoc?.contributors[0]).toMatchObject({ dimension: 'service', value: 'vm' });
+    expect(projectDoc?.contributors[0]?.share).toBeGreaterThanOrEqual(0.9);
 
     for (const day of days.slice(SPIKE_DAY + 2)) await collectDay(day);
     // The vanished service: one drop once its first missing day closed.
@@ -133,15 +145,18 @@ describe('daily judgement end to end: daily-only sources', () => {
     // Everything judged: every day up to the last closable one is closed and its totals judged.
     await waitFor(async () => ((await harness.caughtUp(`${harness.groups.detector}-daily`, harness.topics.dailyTotals)) ? true : undefined), 'the daily totals judged', 60_000, 500);
     const docs = await anomalies().find({}).toArray();
-    const summary = docs.map((d) => [d.series.domainId, d.series.serviceId, d.granularity, d.kind, d.rule.replace(/ \d+ series/, ' N series')]).sort();
+    const ruleOf = (rule: string) => rule.replace(/ \d+ series/, ' N series').replace(/^billing: abs\(seasonalZ\).*/, 'billing: expression');
+    const summary = docs.map((d) => [d.series.domainId, d.series.projectId, d.series.serviceId, d.granularity, d.kind, ruleOf(d.rule)]).sort();
     expect(summary).toEqual(
       [
-        [kakaoDomain, 'vm', 'daily', 'cost', 'seed: z > 3 OR ratio > 2'],
-        [focusAccount, 'db', 'daily', 'cost', 'seed: drop-to-zero'],
-        [gapAccount, '*', 'daily', 'collection-gap', 'collection-gap: no record for N series'],
+        [kakaoDomain, 'prod', 'vm', 'daily', 'cost', 'billing: expression'],
+        [kakaoDomain, 'prod', '*', 'daily', 'cost', 'billing: expression'],
+        [focusAccount, 'app', 'db', 'daily', 'cost', 'billing: drop-to-zero'],
+        [gapAccount, '*', '*', 'daily', 'collection-gap', 'collection-gap: no record for N series'],
       ].sort(),
     );
-    expect(anomalyLines(kakaoDomain)).toHaveLength(1);
+    expect(vmLines()).toHaveLength(1);
+    expect(anomalyLines(kakaoDomain)).toHaveLength(2);
     expect(anomalyLines(focusAccount)).toHaveLength(1);
   }, 240_000);
 

@@ -27,6 +27,15 @@ export const dailyTotalSchema = z.object({
    * hourly data, so a daily judgement can tell a day whose excess its hours already showed.
    */
   hours: z.array(decimalAmountSchema.nullable()).length(24).optional(),
+  /**
+   * A roll-up's members: a project total (`serviceId` "*") lists its services, a domain total
+   * (`projectId` and `serviceId` "*") its projects; each with its own total that day (0 when
+   * absent), so a judgement can name what drove the change.
+   */
+  children: z
+    .array(z.object({ projectId: z.string().min(1), serviceId: z.string().min(1), serviceName: z.string().min(1), amount: decimalAmountSchema }))
+    .max(10_000)
+    .optional(),
 });
 
 export type DailyTotal = z.infer<typeof dailyTotalSchema>;

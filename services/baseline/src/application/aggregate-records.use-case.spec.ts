@@ -71,7 +71,9 @@ const hours = (serviceId: 'compute' | 'storage', from: number, to: number) => Ar
 
 describe('AggregateRecordsUseCase day closing', () => {
   const firstDay = [...hours('compute', 0, 24), ...hours('storage', 0, 24)];
+  // The project's total (serviceId "*") is published beside its services', summed exactly.
   const complete = [
+    { date: '2026-02-02', serviceId: '*', amount: '900', recordCount: 48 },
     { date: '2026-02-02', serviceId: 'compute', amount: '300', recordCount: 24 },
     { date: '2026-02-02', serviceId: 'storage', amount: '600', recordCount: 24 },
   ];

@@ -2,15 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { approximate, baselineDocumentId, type BaselineDocument, type DailyTotal } from '@costwatch/contracts';
 import { ROOT_LOGGER } from '@costwatch/observability';
-import { addDays, dayKey } from '../domain/rollup-keys';
+import { addDays, dayKey, seriesId } from '../domain/rollup-keys';
+import { rollUp, type RollupSeries } from '../domain/series-rollups';
 import { dailyBaseline, hourlyBaseline, recentHourlyStats, type HistoryDay } from '../domain/series-baseline';
 import { BaselinesRepository } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
-import { RollupsRepository } from '../infra/rollups.repository';
+import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
 import { SeriesRepository, type SeriesDocument } from '../infra/series.repository';
 import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
-import { toDailyTotal, toSeriesDay } from './daily-total';
+import { revisionOf, toDailyTotal, toSeriesDay } from './daily-total';
 
 /** The recent window stored beside the 30-day baseline (the `extreme` preset's range). */
 export const RECENT_WINDOW_DAYS = 7;
@@ -61,19 +62,25 @@ export class CloseDayUseCase {
       return day ? { ...s, days: { ...s.days, [date]: day } } : s;
     });
 
+    const rollups = rollUp(all);
     const asOf = addDays(date, 1);
-    const baselines = all.flatMap((s) => {
+    const baselines = [...all, ...rollups].flatMap((s) => {
       const baseline = baselineOf(s, asOf, this.settings.baselineWindowDays);
       return baseline ? [baseline] : [];
     });
     await this.baselines.write(baselines);
 
-    const absent = absentSeries(all, byId, date);
+    const rollupTotals = rollups.flatMap((r) => {
+      const total = rollupTotal(r, date, documents);
+      return total ? [total] : [];
+    });
+    const present = new Map<string, unknown>([...byId, ...rollupTotals.map((t) => [seriesId(t), true] as const)]);
+    const absent = absentSeries([...all, ...rollups], present, date);
     const reporting = new Set(documents.map((d) => d.domainId));
     const silentDomains = new Map<string, number>();
     for (const s of absent) if (!reporting.has(s.domainId)) silentDomains.set(s.domainId, (silentDomains.get(s.domainId) ?? 0) + 1);
     const zeros = absent.filter((s) => reporting.has(s.domainId)).map((s) => zeroTotal(s, date));
-    await this.events.publishDailyTotals([...documents.map(toDailyTotal), ...zeros]);
+    await this.events.publishDailyTotals([...documents.map(toDailyTotal), ...rollupTotals, ...zeros]);
     await this.events.publishDayClosed({
       date,
       seriesCount: documents.length,
@@ -127,5 +134,28 @@ export function absentSeries(series: readonly SeriesDocument[], present: Readonl
 }
 
 function zeroTotal(s: SeriesDocument, date: string): DailyTotal {
-  return { date, domainId: s.domainId, projectId: s.projectId, serviceId: s.serviceId, serviceName: s.serviceName, currency: s.currency, amount: '0', recordCount: 0, revision: 0 };
+  return { date, domainId: s.domainId, projectId: s.projectId, serviceId: s.serviceId, serviceName: s.serviceName, currency: s.currency, amount: '0', recordCount: 0, revision: 0, ...('children' in s ? { children: childrenOf(s as RollupSeries, date) } : {}) };
+}
+
+function childrenOf(rollup: RollupSeries, date: string): NonNullable<DailyTotal['children']> {
+  return [...rollup.children.values()].map((child) => ({ projectId: child.projectId, serviceId: child.serviceId, serviceName: child.serviceName, amount: child.days[date]?.total ?? '0' }));
+}
+
+/** A roll-up's total for `date` (undefined when none of its members has a record that day), newest revision of its members. */
+function rollupTotal(rollup: RollupSeries, date: string, documents: readonly DailyDocument[]): DailyTotal | undefined {
+  const day = rollup.days[date];
+  if (!day || day.recordCount === 0) return undefined;
+  const members = documents.filter((d) => d.domainId === rollup.domainId && d.currency === rollup.currency && (rollup.level === 'domain' || d.projectId === rollup.projectId));
+  return {
+    date,
+    domainId: rollup.domainId,
+    projectId: rollup.projectId,
+    serviceId: rollup.serviceId,
+    serviceName: rollup.serviceName,
+    currency: rollup.currency,
+    amount: day.total,
+    recordCount: day.recordCount,
+    revision: Math.max(0, ...members.map(revisionOf)),
+    children: childrenOf(rollup, date),
+  };
 }

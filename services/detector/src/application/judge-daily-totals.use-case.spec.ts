@@ -99,6 +99,25 @@ describe('JudgeDailyTotalsUseCase', () => {
     expect(t.events.published).toHaveLength(0);
   });
 
+  it('a project total that moves names the services that moved it, ranked by their share of the change', async () => {
+    const t = dailyUnderTest();
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|*|USD`, { stats: stats(D, 300, 10), activeFraction: 1, active: null });
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|vm|USD`, { stats: stats(D, 200, 8), activeFraction: 1, active: null });
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|disk|USD`, { stats: stats(D, 100, 4), activeFraction: 1, active: null });
+    const children = [
+      { projectId: 'p1', serviceId: 'vm', serviceName: 'VM', amount: '776' },
+      { projectId: 'p1', serviceId: 'disk', serviceName: 'Disk', amount: '124' },
+    ];
+    await t.useCase.execute([{ total: dailyTotal(D, '900', 1, { serviceId: '*', serviceName: 'project p1', children }) }]);
+    const [notice] = t.events.published;
+    expect(notice!.anomaly.series.serviceId).toBe('*');
+    // Delta 600: vm +576 (96 %), disk +24 (4 %).
+    expect(notice!.anomaly.contributors).toEqual([
+      { dimension: 'service', value: 'vm', observed: '776', expected: '200', share: 0.96 },
+      { dimension: 'service', value: 'disk', observed: '124', expected: '100', share: 0.04 },
+    ]);
+  });
+
   it('a silent domain raises one collection gap, extended while silent; its late data resolves it; replays change nothing', async () => {
     const t = dailyUnderTest();
     const closed = (date: string, silent: string[]) => ({ date, seriesCount: 3, watermark: `${addDays(date, 1)}T02:00:00Z`, silentDomains: silent.map((domainId) => ({ domainId, series: 4 })) });

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { approximate, seriesKey, type Anomaly, type DailyTotal, type DayClosed } from '@costwatch/contracts';
+import { approximate, canonicalAmount, seriesKey, type Anomaly, type DailyTotal, type DayClosed } from '@costwatch/contracts';
 import { MS, SCORE_INDEX, type CompiledRule, type Judgement, type ScoreVector } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook, windowOf } from '../domain/detection-rules';
 import { INTERMITTENT_BELOW, judgeValue, type JudgedBaseline } from '../domain/judge-value';
-import { advanceLifecycle, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
+import { advanceLifecycle, type Contributor, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import { toAnomaly } from './judge-snapshots.use-case';
 import {
@@ -31,6 +31,7 @@ export interface IncomingDailyTotal {
   correlationId?: string;
 }
 
+const decimalOf = (value: number): string => (Number.isFinite(value) ? canonicalAmount(value.toFixed(12)) : '0');
 const dayMsOf = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const GAP_RULE = 'collection-gap';
@@ -111,12 +112,13 @@ export class JudgeDailyTotalsUseCase {
         continue;
       }
       const judgement = await this.judgeOne(seriesId, total);
+      const contributors = judgement.anomalous && total.children ? await this.contributorsOf(total, judgement) : undefined;
       this.metrics.daysJudged.inc({ verdict: judgement.verdict });
       state.judged[total.date] = total.revision;
       for (const key of Object.keys(state.judged)) if (key < isoDate(dayMsOf(total.date) - this.settings.horizonDays * MS.day)) delete state.judged[key];
       changed.add(state);
       const rule = this.rules.ruleFor(seriesId, total);
-      this.advance(state, seriesId, rule.name, judgement, total, item.correlationId, records, notices);
+      this.advance(state, seriesId, rule.name, judgement, total, item.correlationId, records, notices, contributors);
       const gap = states.get(gapStateId(total.domainId));
       if (gap?.open && total.recordCount > 0 && dayMsOf(total.date) >= gap.open.windowStartMs && dayMsOf(total.date) <= gap.open.lastAnomalousHourMs) {
         this.resolveGap(gap, total.domainId, notices, records);
@@ -138,20 +140,47 @@ export class JudgeDailyTotalsUseCase {
   }
 
   /**
+   * A roll-up's members ranked by their share of its delta (observed − expected): each
+   * member's own expected cost comes from its own daily baseline. The top five that moved
+   * the same way as the roll-up; shares of all members add up to about 1.
+   */
+  private async contributorsOf(total: DailyTotal, judgement: Judgement): Promise<Contributor[]> {
+    const parentDelta = judgement.observed - judgement.expected;
+    if (!total.children || parentDelta === 0 || !Number.isFinite(parentDelta)) return [];
+    const dayMs = dayMsOf(total.date);
+    const dimension = total.projectId === '*' ? 'project' : 'service';
+    const ranked = await Promise.all(
+      total.children.map(async (child) => {
+        const childId = seriesIdOf({ domainId: total.domainId, projectId: child.projectId, serviceId: child.serviceId, currency: total.currency });
+        const baseline = await this.baselines.daily(total.date, childId);
+        const rule = dailyRule(this.rules.ruleFor(childId, { ...total, ...child }), this.settings);
+        const observed = approximate(child.amount);
+        const expected = baseline ? judgeValue(dayMs, observed, baseline, rule, dayMs).expected : 0;
+        return { dimension, value: dimension === 'project' ? child.projectId : child.serviceId, observed: child.amount, expected: decimalOf(expected), share: (observed - expected) / parentDelta } as const;
+      }),
+    );
+    return ranked
+      .filter((c) => c.share > 0)
+      .sort((a, b) => b.share - a.share || a.value.localeCompare(b.value))
+      .slice(0, 5)
+      .map((c) => ({ ...c, share: Math.round(c.share * 1000) / 1000 }));
+  }
+
+  /**
    * True when one of the day's hours is itself anomalous under the series' hourly rule: the
    * hourly judgement has already raised it, and a daily anomaly would say it a second time.
    * The daily total of an hourly series speaks for what no single hour shows (a slow rise, a
    * small change in every hour). Decided from the data alone, so replay ≡ live.
    */
   private async hoursShowedIt(seriesId: string, total: DailyTotal): Promise<boolean> {
-    if (!total.hours) return false;
+    if (!total.hours || total.children) return false;
     const lookup = await this.baselines.lookup(total.date, seriesId);
     const rule = this.rules.ruleFor(seriesId, total);
     const dayMs = dayMsOf(total.date);
     return total.hours.some((amount, hour) => amount !== null && judgeValue(dayMs + hour * MS.hour, approximate(amount), lookup.status === 'found' ? lookup.baseline : null, rule, dayMs, windowOf(rule)).anomalous);
   }
 
-  private advance(state: SeriesState, seriesId: string, ruleName: string, judgement: Judgement, total: DailyTotal, correlationId: string | undefined, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
+  private advance(state: SeriesState, seriesId: string, ruleName: string, judgement: Judgement, total: DailyTotal, correlationId: string | undefined, records: AnomalyRecord[], notices: AnomalyNotice[], contributors?: Contributor[]): void {
     const day: JudgedHour = {
       hourMs: judgement.timestampMs,
       anomalous: judgement.anomalous,
@@ -163,6 +192,7 @@ export class JudgeDailyTotalsUseCase {
       ratio: judgement.ratio,
       rule: judgement.rule,
       baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
+      ...(contributors ? { contributors } : {}),
     };
     const step = restatedAway(state.open, day) ?? advanceLifecycle(state.open, day, { resolveAfterHours: this.settings.resolveAfterDays, updateGrowth: this.settings.updateGrowth }, (_, startMs) => anomalyIdOf(dailyStateId(seriesId), ruleName, startMs));
     state.open = step.open;

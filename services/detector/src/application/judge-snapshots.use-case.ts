@@ -295,7 +295,7 @@ export function toAnomaly(open: OpenAnomaly, state: 'firing' | 'resolved', serie
     rule: open.rule,
     severity: open.severity,
     baselineWindow: { from: isoDate(open.peak.baseline.fromMs), to: isoDate(open.peak.baseline.toMs), count: open.peak.baseline.count },
-    contributors: [],
+    contributors: open.peak.contributors ?? [],
     granularity,
     kind: 'cost',
   };

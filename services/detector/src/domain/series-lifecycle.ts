@@ -17,6 +17,17 @@ export interface JudgedHour {
   /** The judgement's rule text, e.g. `seed: z > 3 OR ratio > 2` or `seed: drop-to-zero`. */
   rule: string;
   baseline: { fromMs: number; toMs: number; count: number };
+  /** What drove it (roll-ups): the members ranked by their share of the delta. */
+  contributors?: Contributor[];
+}
+
+/** One member's part in a roll-up's change: its observed and expected cost, and its share of the roll-up's delta. */
+export interface Contributor {
+  dimension: 'project' | 'service';
+  value: string;
+  observed: string;
+  expected: string;
+  share: number;
 }
 
 /** The hour that best describes an anomaly: its worst (largest |observed − expected|) anomalous hour. */

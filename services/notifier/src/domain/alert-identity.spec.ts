@@ -2,7 +2,7 @@ import { anomalyFixture } from '../testing/anomaly.fixture';
 import { ALERT_NAME, GAP_ALERT_NAME, alertLabels, fingerprint, matchableLabels } from './alert-identity';
 
 describe('alert identity', () => {
-  it('labels carry alertname, domain, project, service, rule, granularity and severity only', () => {
+  it('labels carry alertname, domain, project, service, rule, granularity, incident and severity only', () => {
     expect(alertLabels(anomalyFixture())).toEqual({
       alertname: ALERT_NAME,
       domain: 'dom-1',
@@ -10,6 +10,7 @@ describe('alert identity', () => {
       service: 'compute',
       rule: 'zscore',
       granularity: 'hourly',
+      incident: 'dom-1@2026-11-01',
       severity: 'warning',
     });
     expect(alertLabels(anomalyFixture(), 'critical').severity).toBe('critical');

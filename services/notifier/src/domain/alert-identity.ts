@@ -22,7 +22,22 @@ export interface AlertLabels {
   rule: string;
   /** `hourly` or `daily`: what was judged. */
   granularity: string;
+  /**
+   * `<domain>@<day the anomaly started>`: a roll-up's anomaly and the anomalies of the
+   * services and projects behind it share it, so Alertmanager can group them as one incident.
+   */
+  incident: string;
   severity: Severity;
+}
+
+export const incidentOf = (anomaly: Pick<Anomaly, 'series' | 'window'>): string => `${anomaly.series.domainId}@${anomaly.window.start.slice(0, 10)}`;
+
+/** The top contributors in one line, e.g. `service=vm 96%, service=disk 3%`; empty when there are none. */
+export function contributorsText(anomaly: Pick<Anomaly, 'contributors'>, limit = 5): string {
+  return anomaly.contributors
+    .slice(0, limit)
+    .map((c) => `${c.dimension}=${c.value} ${Math.round(c.share * 100)}%`)
+    .join(', ');
 }
 
 export function alertLabels(anomaly: Anomaly, severity: Severity = anomaly.severity): AlertLabels {
@@ -33,6 +48,7 @@ export function alertLabels(anomaly: Anomaly, severity: Severity = anomaly.sever
     service: anomaly.series.serviceId,
     rule: anomaly.rule,
     granularity: anomaly.granularity,
+    incident: incidentOf(anomaly),
     severity,
   };
 }

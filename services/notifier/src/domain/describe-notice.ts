@@ -1,4 +1,5 @@
 import type { Anomaly } from '@costwatch/contracts';
+import { contributorsText } from './alert-identity';
 import type { Notice } from './notice';
 
 function ratioText(value: number | null): string {
@@ -36,10 +37,7 @@ export function noticeSummary(notice: Notice): string {
 /** The detail: the numbers, the rule, the window and the baseline behind the decision. */
 export function noticeDescription(notice: Notice): string {
   const { anomaly } = notice;
-  const contributors = anomaly.contributors
-    .slice(0, 3)
-    .map((c) => `${c.dimension}=${c.value} ${Math.round(c.share * 100)}%`)
-    .join(', ');
+  const contributors = contributorsText(anomaly, 3);
   return [
     `Observed ${anomaly.observed} ${anomaly.series.currency} against an expected ${anomaly.expected} ${anomaly.series.currency}`,
     `(ratio ${ratioText(anomaly.ratio)}, z ${ratioText(anomaly.z)}) for ${anomaly.window.start} to ${anomaly.window.end}`,

@@ -25,7 +25,7 @@ describe('alertsFor', () => {
   it('a firing alert: identity labels, annotations with numbers and links, endsAt a few resends ahead', () => {
     const [alert, ...rest] = alertsFor(notice(), undefined, now, settings);
     expect(rest).toHaveLength(0);
-    expect(alert?.labels).toEqual({ alertname: 'BillingCostAnomaly', domain: 'dom-1', project: 'proj-1', service: 'compute', rule: 'zscore', granularity: 'hourly', severity: 'warning' });
+    expect(alert?.labels).toEqual({ alertname: 'BillingCostAnomaly', domain: 'dom-1', project: 'proj-1', service: 'compute', rule: 'zscore', granularity: 'hourly', incident: 'dom-1@2026-11-01', severity: 'warning' });
     expect(alert?.annotations).toMatchObject({
       observed: '120.5',
       expected: '40',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AlertRefresher, DeliveryContext, NotificationChannel } from '../application/ports';
-import { alertLabels, type AlertLabels } from '../domain/alert-identity';
+import { alertLabels, contributorsText, type AlertLabels } from '../domain/alert-identity';
 import type { ChannelTarget } from '../domain/delivery-plan';
 import { noticeDescription, noticeSummary } from '../domain/describe-notice';
 import type { Notice } from '../domain/notice';
@@ -55,7 +55,10 @@ export function alertAnnotations(notice: Notice, links: LinkSettings): Record<st
     window_end: anomaly.window.end,
     notice_kind: notice.kind,
     flapping: notice.kind === 'flapping' ? 'true' : 'false',
+    granularity: anomaly.granularity,
   };
+  const contributors = contributorsText(anomaly);
+  if (contributors) annotations['top_contributors'] = contributors;
   if (dashboard) annotations['dashboard_url'] = dashboard;
   if (runbook) annotations['runbook_url'] = runbook;
   return annotations;

@@ -1,5 +1,6 @@
 import type { DailyTotal } from '@costwatch/contracts';
 import type { DailyTotalSink, DeliveryContext, NotificationChannel } from '../application/ports';
+import { contributorsText, incidentOf } from '../domain/alert-identity';
 import type { ChannelTarget } from '../domain/delivery-plan';
 import { noticeSummary } from '../domain/describe-notice';
 import type { Notice } from '../domain/notice';
@@ -51,6 +52,8 @@ export function anomalySyslogMessage(notice: Notice, identity: SyslogIdentity, n
           rule: anomaly.rule,
           granularity: anomaly.granularity,
           anomalyKind: anomaly.kind,
+          incident: incidentOf(anomaly),
+          contributors: contributorsText(anomaly) || undefined,
           observed: anomaly.observed,
           expected: anomaly.expected,
           currency: anomaly.series.currency,
