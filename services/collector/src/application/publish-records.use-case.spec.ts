@@ -14,11 +14,11 @@ function record(patch: Partial<BillingRecord> = {}): BillingRecord {
 /** A publisher that keeps what it was given. */
 function recordingPublisher() {
   const published: unknown[] = [];
-  const deadLettered: Array<{ topic: string; value: string; reason: string }> = [];
+  const deadLettered: Array<{ topic: string; value: string; reason: string; headers: Record<string, string> }> = [];
   const publisher = {
     publish: (_topic: string, schema: { parse: (e: unknown) => unknown }, events: Array<{ event: unknown }>) => Promise.resolve(void published.push(...events.map(({ event }) => schema.parse(event)))),
     publishRaw: (topic: string, message: { value: Buffer; headers: Record<string, string> }) =>
-      Promise.resolve(void deadLettered.push({ topic, value: message.value.toString(), reason: message.headers['x-dlq-reason'] ?? '' })),
+      Promise.resolve(void deadLettered.push({ topic, value: message.value.toString(), reason: message.headers['x-dlq-reason'] ?? '', headers: message.headers })),
   } as unknown as EventPublisher;
   return { publisher, published, deadLettered };
 }
@@ -48,5 +48,20 @@ describe('PublishRecordsUseCase', () => {
     const summary = await useCase.publishAll('synthetic', batches({ records: [record({ currency: 'XCG' }), record({ periodStart: '2001-01-01T00:00:00.000Z', periodEnd: '2001-01-01T01:00:00.000Z' })], rejected: [] }));
     expect(summary).toMatchObject({ published: 2, rejected: 0 });
     expect(published).toHaveLength(2);
+  });
+
+  it('dead-letters a rejected row too large for Kafka as an excerpt, with its reason', async () => {
+    const { publisher, deadLettered } = recordingPublisher();
+    const useCase = new PublishRecordsUseCase(publisher, topics, 'test');
+    const raw = ['2026-12-01T00:00:00Z', 'x'.repeat(3_000_000)];
+    const summary = await useCase.publishAll('focus', batches({ records: [], rejected: [{ source: 'focus', location: 'line 2 of big.csv', reason: 'Tags is 3000000 characters long, more than 153600', raw }] }));
+
+    expect(summary).toMatchObject({ published: 0, rejected: 1 });
+    const [letter] = deadLettered;
+    expect(letter?.reason).toBe('invalid: Tags is 3000000 characters long, more than 153600');
+    expect(letter?.headers['x-dlq-location']).toBe('line 2 of big.csv');
+    expect(letter?.headers['x-dlq-truncated-from-bytes']).toBe(String(JSON.stringify(raw).length));
+    expect(letter?.value.length).toBeLessThan(20_000);
+    expect(JSON.parse(letter?.value ?? '{}')).toEqual({ truncated: true, bytes: JSON.stringify(raw).length, excerpt: expect.stringMatching(/^\["2026-12-01T00:00:00Z","x{100}/) });
   });
 });

@@ -26,6 +26,21 @@ export interface CollectionSummary {
 export type ProgressListener = (summary: CollectionSummary) => void;
 
 const CHUNK = 500;
+/**
+ * Kafka refuses a message above its limit (1 MiB by default), which would fail the whole
+ * collection: a larger rejected row (a hostile multi-megabyte cell) is dead-lettered with an
+ * excerpt of itself instead, so it still reaches the dead-letter topic with its reason.
+ */
+const MAX_DEAD_LETTER_BYTES = 256 * 1024;
+const DEAD_LETTER_EXCERPT_BYTES = 16 * 1024;
+
+/** The dead letter's value: the rejected row as JSON, or an excerpt of it when it is too large. */
+function deadLetterValue(raw: unknown): { value: Buffer; truncatedFrom?: number } {
+  const value = Buffer.from(JSON.stringify(raw ?? null));
+  if (value.length <= MAX_DEAD_LETTER_BYTES) return { value };
+  const excerpt = value.toString('utf8', 0, DEAD_LETTER_EXCERPT_BYTES);
+  return { value: Buffer.from(JSON.stringify({ truncated: true, bytes: value.length, excerpt })), truncatedFrom: value.length };
+}
 
 /**
  * Publishes what a source yields to billing.records.v1, keyed by series so one
@@ -97,10 +112,17 @@ export class PublishRecordsUseCase {
 
   private async deadLetter(rows: readonly RejectedRow[]): Promise<void> {
     for (const row of rows) {
+      const { value, truncatedFrom } = deadLetterValue(row.raw);
       await this.publisher.publishRaw(deadLetterTopic(this.topics.billingRecords), {
         key: row.source,
-        value: Buffer.from(JSON.stringify(row.raw ?? null)),
-        headers: { [Headers.dlqReason]: `invalid: ${row.reason}`, 'x-dlq-source': row.source, 'x-dlq-location': row.location, [Headers.dlqFailedAt]: new Date().toISOString() },
+        value,
+        headers: {
+          [Headers.dlqReason]: `invalid: ${row.reason}`,
+          'x-dlq-source': row.source,
+          'x-dlq-location': row.location,
+          [Headers.dlqFailedAt]: new Date().toISOString(),
+          ...(truncatedFrom !== undefined ? { 'x-dlq-truncated-from-bytes': String(truncatedFrom) } : {}),
+        },
       });
     }
   }
