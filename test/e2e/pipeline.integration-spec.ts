@@ -54,9 +54,16 @@ describe('pipeline end to end: one injected spike', () => {
     await waitFor(async () => ((await alertmanagerAlerts(...spikeFilter)).every((a) => Date.parse(a.endsAt) <= Date.now()) ? true : undefined), 'the alert resolved in Alertmanager', 60_000, 500);
     await waitFor(() => (syslogLines(domainId).some((line) => line.includes('BILLING_RESOLVED')) ? true : undefined), 'the BILLING_RESOLVED line', 30_000, 250);
     await waitFor(async () => ((await harness.caughtUp(harness.groups.detector, harness.topics.hourlySnapshots)) ? true : undefined), 'the detector caught up', 60_000, 500);
-    expect(anomalyLines()).toHaveLength(1);
-    expect(await anomalies().countDocuments({})).toBe(1);
-    expect(await harness.messageCount(harness.topics.anomalies)).toBe(2);
+    await waitFor(async () => ((await harness.caughtUp(`${harness.groups.detector}-daily`, harness.topics.dailyTotals)) ? true : undefined), 'the daily totals judged', 60_000, 500);
+    expect(anomalyLines().filter((line) => line.includes('service="compute"'))).toHaveLength(1);
+    // The spike day's project total (+20 %) is a daily anomaly of its own, naming compute and
+    // sharing the spike's incident; the compute series' own daily total is not (its hour said it).
+    const projectLines = anomalyLines().filter((line) => line.includes('service="*"'));
+    expect(projectLines).toHaveLength(1);
+    expect(projectLines[0]).toContain('contributors="service=compute');
+    expect(projectLines[0]).toContain(`incident="${domainId}@${new Date(START_MS + 16 * 86_400_000).toISOString().slice(0, 10)}"`);
+    expect(await anomalies().countDocuments({})).toBe(2);
+    expect(await harness.messageCount(harness.topics.anomalies)).toBe(4);
   }, 200_000);
 
   it('replaying every hourly snapshot (detector group reset to the beginning) creates no second anomaly and no second notification', async () => {
@@ -68,9 +75,9 @@ describe('pipeline end to end: one injected spike', () => {
     await waitFor(async () => ((await harness.caughtUp(harness.groups.detector, harness.topics.hourlySnapshots)) ? true : undefined), 'the detector replayed every snapshot', 90_000, 500);
     // Give the notifier a moment to act on anything the replay might have published.
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(await harness.messageCount(harness.topics.anomalies)).toBe(2);
-    expect(await anomalies().countDocuments({})).toBe(1);
-    expect(anomalyLines()).toHaveLength(1);
+    expect(await harness.messageCount(harness.topics.anomalies)).toBe(4);
+    expect(await anomalies().countDocuments({})).toBe(2);
+    expect(anomalyLines()).toHaveLength(2);
     expect((await alertmanagerAlerts(...spikeFilter)).filter((a) => Date.parse(a.endsAt) > Date.now())).toEqual([]);
   }, 150_000);
 });

@@ -177,7 +177,7 @@ describe('notifier against real Kafka, FerretDB, Alertmanager and rsyslog', () =
       return alerts.length > 0 ? alerts : undefined;
     }, 'the alert in Alertmanager');
     expect(await alertmanagerAlerts(domain)).toHaveLength(1);
-    expect(alert?.labels).toEqual({ alertname: 'BillingCostAnomaly', domain, project: 'proj-1', service: 'compute', rule: 'zscore', severity: 'critical' });
+    expect(alert?.labels).toEqual({ alertname: 'BillingCostAnomaly', domain, project: 'proj-1', service: 'compute', rule: 'zscore', granularity: 'hourly', incident: expect.stringMatching(new RegExp(`^${domain}@\\d{4}-\\d{2}-\\d{2}$`)), severity: 'critical' });
     expect(alert?.annotations).toMatchObject({ observed: '120.5', expected: '40', z: '7.25', ratio: '3.0125' });
     expect(Date.parse(alert!.endsAt)).toBeGreaterThan(Date.now());
     const firingLines = await waitForLines(domain, (lines) => lines.length >= 1, 'the firing syslog line');

@@ -70,12 +70,13 @@ export class CloseDayUseCase {
     });
     await this.baselines.write(baselines);
 
-    const rollupTotals = rollups.flatMap((r) => {
+    const judged = rollups.filter((r) => !r.redundant);
+    const rollupTotals = judged.flatMap((r) => {
       const total = rollupTotal(r, date, documents);
       return total ? [total] : [];
     });
     const present = new Map<string, unknown>([...byId, ...rollupTotals.map((t) => [seriesId(t), true] as const)]);
-    const absent = absentSeries([...all, ...rollups], present, date);
+    const absent = absentSeries([...all, ...judged], present, date);
     const reporting = new Set(documents.map((d) => d.domainId));
     const silentDomains = new Map<string, number>();
     for (const s of absent) if (!reporting.has(s.domainId)) silentDomains.set(s.domainId, (silentDomains.get(s.domainId) ?? 0) + 1);

@@ -13,7 +13,7 @@ const series = (projectId: string, serviceId: string, days: SeriesDocument['days
 });
 
 describe('rollUp', () => {
-  it('sums projects and domains exactly, per currency; a single-member roll-up adds nothing', () => {
+  it('sums projects and domains exactly, per currency; a single-member roll-up is marked redundant', () => {
     const all = [
       series('p1', 'vm', { '2026-03-01': day('0.1', 1), '2026-03-02': day('10', 1) }),
       series('p1', 'disk', { '2026-03-01': day('0.2', 2) }),
@@ -21,7 +21,8 @@ describe('rollUp', () => {
       series('p3', 'vm', { '2026-03-01': day('7', 3) }, 'KRW'),
     ];
     const rollups = rollUp(all);
-    expect(rollups.map((r) => r._id).sort()).toEqual(['d1|*|*|USD', 'd1|p1|*|USD']);
+    expect(rollups.filter((r) => !r.redundant).map((r) => r._id).sort()).toEqual(['d1|*|*|USD', 'd1|p1|*|USD']);
+    expect(rollups.filter((r) => r.redundant).map((r) => r._id).sort()).toEqual(['d1|*|*|KRW', 'd1|p2|*|USD', 'd1|p3|*|KRW']);
     const project = rollups.find((r) => r._id === 'd1|p1|*|USD')!;
     // 0.1 + 0.2 is 0.3 exactly, not 0.30000000000000004.
     expect(project.days['2026-03-01']).toMatchObject({ total: '0.3', recordCount: 48, hours: new Array<number>(24).fill(3) });

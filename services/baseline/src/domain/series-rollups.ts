@@ -12,6 +12,12 @@ export interface RollupSeries extends SeriesDocument {
   level: RollupLevel;
   /** The ids (service ids of a project, project ids of a domain) of the series it sums. */
   children: Map<string, SeriesDocument>;
+  /**
+   * A single-member roll-up says nothing its member does not: it is not judged, only kept as
+   * a baseline, so that a new series in a known project or domain can be told from the first
+   * collection of a whole history.
+   */
+  redundant: boolean;
 }
 
 export const isRollup = (series: Pick<SeriesDocument, 'projectId' | 'serviceId'>): boolean => series.serviceId === ALL;
@@ -44,6 +50,7 @@ function rollup(level: RollupLevel, members: readonly [SeriesDocument, ...Series
     days: sumDays(members),
     level,
     children: new Map(members.map((m) => [childId(m), m])),
+    redundant: members.length === 1,
   };
 }
 
@@ -61,8 +68,7 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Array<[T, ..
 /**
  * The project and domain totals of a set of series, per currency, as series of their own:
  * each day's hours and exact total summed over the members. A project with a single service,
- * or a domain with a single project, adds nothing its child does not already say and is
- * left out.
+ * or a domain with a single project, is `redundant`.
  */
 export function rollUp(series: readonly SeriesDocument[]): RollupSeries[] {
   const leaves = series.filter((s) => !isRollup(s));
@@ -75,5 +81,5 @@ export function rollUp(series: readonly SeriesDocument[]): RollupSeries[] {
   const domains = groupBy(projects, (p) => `${p.rollup.domainId}|${p.rollup.currency}`).map(
     ([first, ...rest]) => rollup('domain', [standIn(first), ...rest.map(standIn)], (m) => m.projectId),
   );
-  return [...projects.filter((p) => p.members.length > 1).map((p) => p.rollup), ...domains.filter((d) => d.children.size > 1)];
+  return [...projects.map((p) => p.rollup), ...domains];
 }

@@ -111,13 +111,26 @@ describe('JudgeSnapshotsUseCase', () => {
     expect(restarted.pendingSeries).toBe(0);
   });
 
-  it('no history at all: first-seen by default, nothing when first-seen is off', async () => {
+  it('a new series in a known project (or domain) is first-seen; nothing when first-seen is off', async () => {
     const on = detectorUnderTest();
+    on.baselines.baselines.set(`${DAY}|d1|p1|*|USD`, flatBaseline(DAY, 40));
     await on.useCase.execute(incoming(snapshot(DAY, 0, '5')));
     expect(on.events.published.map((n) => n.anomaly.rule)).toEqual(['seed: first-seen']);
+    const inDomain = detectorUnderTest();
+    inDomain.baselines.baselines.set(`${DAY}|d1|*|*|USD`, flatBaseline(DAY, 40));
+    await inDomain.useCase.execute(incoming(snapshot(DAY, 0, '5')));
+    expect(inDomain.events.published.map((n) => n.anomaly.rule)).toEqual(['seed: first-seen']);
     const off = detectorUnderTest({ firstSeenMin: null });
+    off.baselines.baselines.set(`${DAY}|d1|p1|*|USD`, flatBaseline(DAY, 40));
     await off.useCase.execute(incoming(snapshot(DAY, 0, '5')));
     expect(off.events.published).toEqual([]);
+  });
+
+  it('the first collection of a history is quiet: no first-seen where neither the project nor the domain has history', async () => {
+    const t = detectorUnderTest();
+    await t.useCase.execute(incoming(snapshot(DAY, 0, '5'), snapshot(DAY, 0, '7', 1, { serviceId: 'disk' })));
+    expect(t.events.published).toEqual([]);
+    expect(await t.registry.getSingleMetricAsString('costwatch_snapshots_judged_total')).toContain('verdict="cold-start"} 2');
   });
 
   it('std = 0: any increase is anomalous with z reported as null (infinite)', async () => {

@@ -30,6 +30,12 @@ import {
 /** A snapshot event as received: `occurredAtMs` feeds the detection-lag histogram. */
 export type IncomingSnapshot = PendingSnapshot;
 
+/** The roll-up series (project, then domain) a series belongs to. */
+export function parentsOf(seriesId: string): string[] {
+  const [domainId = '', projectId = '', , currency = ''] = seriesId.split('|');
+  return [`${domainId}|${projectId}|*|${currency}`, `${domainId}|*|*|${currency}`];
+}
+
 const hourKeyOf = (s: Pick<HourlySnapshot, 'date' | 'hour'>): string => `${s.date}T${String(s.hour).padStart(2, '0')}`;
 const hourStartOf = (s: Pick<HourlySnapshot, 'date' | 'hour'>): number => Date.parse(`${s.date}T00:00:00Z`) + s.hour * MS.hour;
 const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
@@ -197,7 +203,7 @@ export class JudgeSnapshotsUseCase {
           continue;
         }
         const open = state.open;
-        this.judgeOne(id, state, item, lookup, records, notices);
+        this.judgeOne(id, state, item, lookup, lookups.has(`known|${item.snapshot.date}|${id}`), records, notices);
         if (state.open !== open) lifecycleMoved = true;
         this.metrics.detectionLag.observe(Math.max(0, now - item.occurredAtMs) / 1000);
       }
@@ -225,19 +231,37 @@ export class JudgeSnapshotsUseCase {
     }
   }
 
-  /** One lookup per distinct (date, series) among the waiting hours. */
+  /**
+   * One lookup per distinct (date, series) among the waiting hours. For a series without
+   * history, also whether its project or domain has one (`known|…`): a new series there is
+   * news (first-seen), while every series of a history's first collection is not.
+   */
   private async lookupBaselines(ids: readonly string[]): Promise<Map<string, BaselineLookup>> {
     const wanted = new Map<string, { date: string; id: string }>();
     for (const id of ids) for (const { snapshot } of this.states.get(id)?.pending ?? []) wanted.set(`${snapshot.date}|${id}`, { date: snapshot.date, id });
     const entries = await Promise.all([...wanted].map(async ([key, { date, id }]) => [key, await this.baselines.lookup(date, id)] as const));
-    return new Map(entries);
+    const lookups = new Map<string, BaselineLookup>(entries);
+    await Promise.all(
+      [...wanted].map(async ([key, { date, id }]) => {
+        if (lookups.get(key)?.status !== 'none') return;
+        for (const parent of parentsOf(id)) {
+          if ((await this.baselines.lookup(date, parent)).status === 'found') {
+            lookups.set(`known|${key}`, { status: 'none' });
+            return;
+          }
+        }
+      }),
+    );
+    return lookups;
   }
 
-  private judgeOne(id: string, state: SeriesState, item: PendingSnapshot, lookup: Exclude<BaselineLookup, { status: 'not-yet' }>, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
+  private judgeOne(id: string, state: SeriesState, item: PendingSnapshot, lookup: Exclude<BaselineLookup, { status: 'not-yet' }>, knownParent: boolean, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
     const { snapshot } = item;
     const rule = this.rules.ruleFor(id, snapshot);
     const hourMs = hourStartOf(snapshot);
-    const judgement = judgeValue(hourMs, approximate(snapshot.amount), lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`), windowOf(rule));
+    const judged = judgeValue(hourMs, approximate(snapshot.amount), lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`), windowOf(rule));
+    // First-seen is news only where there was history before: the series' project or domain.
+    const judgement = judged.verdict === 'first-seen' && !knownParent ? { ...judged, verdict: 'cold-start' as const, anomalous: false, severity: null } : judged;
     this.metrics.snapshotsJudged.inc({ verdict: judgement.verdict });
 
     state.judged[hourKeyOf(snapshot)] = snapshot.revision;
