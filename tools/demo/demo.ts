@@ -49,8 +49,13 @@ interface AnomalyDocument {
   state: 'firing' | 'resolved';
   rule: string;
   severity: string;
-  series: { domainId: string; projectId: string; serviceId: string; serviceName: string };
+  series: { domainId: string; projectId: string; serviceId: string; serviceName: string; currency: string };
   window: { start: string; end: string };
+  granularity?: 'hourly' | 'daily';
+  kind?: 'cost' | 'collection-gap';
+  observed: string;
+  expected: string;
+  contributors?: Array<{ dimension: string; value: string; share: number }>;
 }
 
 interface AlertmanagerAlert {
@@ -76,6 +81,7 @@ async function settle(): Promise<number> {
     ['aggregator', config.AGGREGATOR_GROUP_ID, topics.billingRecords],
     ['archiver', config.ARCHIVER_GROUP_ID, topics.billingRecords],
     ['detector', config.DETECTOR_GROUP_ID, topics.hourlySnapshots],
+    ['detector (daily)', `${config.DETECTOR_GROUP_ID}-daily`, topics.dailyTotals],
     ['notifier', `${config.KAFKA_GROUP_ID}.anomalies`, topics.anomalies],
   ];
   const started = Date.now();
@@ -103,7 +109,10 @@ async function settle(): Promise<number> {
 
 const overlaps = (a: { start: string; end: string }, b: { start: string; end: string }, slackMs: number) =>
   Date.parse(a.start) < Date.parse(b.end) + slackMs && Date.parse(a.end) > Date.parse(b.start);
-const sameSeries = (a: AnomalyDocument['series'], l: AnomalyLabel) => a.domainId === l.domainId && a.projectId === l.projectId && a.serviceId === l.serviceId;
+/** The anomaly is on the labelled series, or on its project's or domain's total (a roll-up: serviceId "*"). */
+const sameSeries = (a: AnomalyDocument['series'], l: AnomalyLabel) =>
+  a.domainId === l.domainId && (a.projectId === l.projectId || a.projectId === '*') && (a.serviceId === l.serviceId || a.serviceId === '*');
+const levelOf = (a: AnomalyDocument): string => (a.kind === 'collection-gap' ? 'collection gap' : a.series.projectId === '*' ? 'domain total' : a.series.serviceId === '*' ? 'project total' : 'service');
 const count = <T>(items: readonly T[], key: (item: T) => string) => {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
@@ -121,7 +130,7 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     const generated = new SyntheticBilling(syntheticOptions()).series;
     const ourDomains = new Set(generated.map((s) => s.domainId));
     const anomalies = (await db.collection<AnomalyDocument>('billing_anomalies').find({}).toArray()).filter((a) => overlaps(a.window, period, 0) && ourDomains.has(a.series.domainId));
-    // On the history's first day every series is new: a first-seen notice each, by design.
+    // The history's first collection is quiet: a first-seen notice only for a series new in a known project or domain.
     const onboarding = anomalies.filter((a) => a.rule.endsWith('first-seen') && a.window.start === period.start);
     const detected = labels.filter((l) => anomalies.some((a) => sameSeries(a.series, l) && overlaps(a.window, l, DAY_MS)));
     const explained = anomalies.filter((a) => labels.some((l) => sameSeries(a.series, l) && overlaps(a.window, l, DAY_MS)));
@@ -134,7 +143,7 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     const records = dayDocuments.filter((d) => ourDomains.has(d.domainId)).reduce((sum, d) => sum + d.recordCount, 0);
 
     const alertmanagerUrl = config.ALERTMANAGER_URL.replace(/\/$/, '');
-    const active = ((await (await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=${encodeURIComponent('alertname="BillingCostAnomaly"')}`)).json()) as AlertmanagerAlert[]).filter(
+    const active = ((await (await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=${encodeURIComponent('alertname=~"BillingCostAnomaly|BillingCollectionGap"')}`)).json()) as AlertmanagerAlert[]).filter(
       (a) => ourDomains.has(a.labels['domain'] ?? '') && overlaps({ start: a.startsAt, end: new Date(Date.parse(a.startsAt) + 1).toISOString() }, period, 0),
     );
     // What rsyslog wrote during this run (the file also holds earlier runs' lines).
@@ -152,12 +161,19 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     out(`Injected anomalies: ${labels.length} (${count(labels, (l) => l.kind)})`);
     out(`  detected: ${detected.length} of ${labels.length}` + (detected.length < labels.length ? `; missed: ${labels.filter((l) => !detected.includes(l)).map((l) => `${l.kind} on ${l.projectId}/${l.serviceId} at ${l.start}`).join('; ')}` : ''));
     out(`Anomalies raised: ${anomalies.length} on ${generated.length} usage series and their month-start purchases (${count(anomalies, (a) => a.severity)})`);
-    out(`  ${explained.length} match an injected anomaly; ${onboarding.length} are first-seen notices on the first day; ${other.length} other (${count(other, (a) => a.rule)})`);
+    out(`  by what was judged: ${count(anomalies, (a) => `${a.granularity ?? 'hourly'} ${levelOf(a)}`)}`);
+    out(`  ${explained.length} match an injected anomaly (on the series or its project or domain total); ${onboarding.length} are first-seen notices on the first day; ${other.length} other (${count(other, (a) => a.rule)})`);
+    const rollup = anomalies.find((a) => a.series.serviceId === '*' && (a.contributors?.length ?? 0) > 0);
+    if (rollup) {
+      const what = rollup.series.projectId === '*' ? `domain ${rollup.series.domainId}` : `project ${rollup.series.projectId} of ${rollup.series.domainId}`;
+      const drivers = (rollup.contributors ?? []).slice(0, 3).map((c) => `${c.dimension}=${c.value} ${Math.round(c.share * 100)}%`).join(', ');
+      out(`  e.g. ${what}, ${rollup.granularity ?? 'hourly'} total of ${rollup.window.start.slice(0, 10)}: ${rollup.observed} ${rollup.series.currency} vs expected ${rollup.expected}; top contributors ${drivers}`);
+    }
     out(`  still firing at the end of the period: ${firing.length}`);
     out();
     out(`Notices delivered (all runs, notification_log): ${count(delivered, (d) => `${d.channel}/${d.kind}`)}`);
     out(`  suppressed before delivery: ${count(suppressed, (s) => s.reason)}`);
-    out(`  Alertmanager now: ${active.length} active BillingCostAnomaly alerts for this period (MongoDB: ${firing.length} firing)`);
+    out(`  Alertmanager now: ${active.length} active BillingCostAnomaly/BillingCollectionGap alerts for this period (MongoDB: ${firing.length} firing)`);
     const key = (domain?: string, project?: string, service?: string, rule?: string) => `${domain}/${project}/${service} ${rule}`;
     const firingKeys = new Set(firing.map((a) => key(a.series.domainId, a.series.projectId, a.series.serviceId, a.rule)));
     const held = active.filter((a) => !firingKeys.has(key(a.labels['domain'], a.labels['project'], a.labels['service'], a.labels['rule'])));

@@ -58,7 +58,7 @@ export class AppModule {
         { provide: DAILY_SETTINGS, useValue: daily },
         { provide: CONSUMER_SETTINGS, useValue: consumer },
         // Compiled once at startup; the config already refused a bad expression naming its setting.
-        { provide: RULE_BOOK, useValue: new RuleBook(globalRuleSettings(config), config.DETECTION_OVERRIDES) },
+        { provide: RULE_BOOK, useValue: new RuleBook(globalRuleSettings(config), config.DETECTION_OVERRIDES, config.DETECTION_CURRENCY_UNITS) },
         { provide: DetectorMetrics, useFactory: (registry: Registry) => new DetectorMetrics(registry), inject: [Registry] },
         BaselinesRepository,
         SeriesStateRepository,

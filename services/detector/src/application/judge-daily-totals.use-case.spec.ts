@@ -118,6 +118,24 @@ describe('JudgeDailyTotalsUseCase', () => {
     ]);
   });
 
+  it('a project total that moved because its batch job ran, at its usual cost while running, is not an anomaly', async () => {
+    const t = dailyUnderTest();
+    // The project's history: about 140 a day (the job runs on 40 % of days), steady enough that 203 is far out.
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|*|USD`, { stats: stats(D, 140, 10), activeFraction: 1, active: null });
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|vm|USD`, { stats: stats(D, 100, 4), activeFraction: 1, active: null });
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|batch|USD`, intermittent(D));
+    const children = [
+      { projectId: 'p1', serviceId: 'vm', serviceName: 'VM', amount: '101' },
+      { projectId: 'p1', serviceId: 'batch', serviceName: 'Batch', amount: '102' },
+    ];
+    const project = (amount: string, patch: typeof children, revision: number) => dailyTotal(D, amount, revision, { serviceId: '*', serviceName: 'project p1', children: patch });
+    await t.useCase.execute([{ total: project('203', children, 1) }]);
+    expect(t.events.published).toHaveLength(0);
+    // Restated: the same job costing 3× its usual while running is news, and named.
+    await t.useCase.execute([{ total: project('401', [children[0]!, { ...children[1]!, amount: '300' }], 2) }]);
+    expect(t.events.published.map((n) => n.anomaly.contributors[0]?.value)).toEqual(['batch']);
+  });
+
   it('a silent domain raises one collection gap, extended while silent; its late data resolves it; replays change nothing', async () => {
     const t = dailyUnderTest();
     const closed = (date: string, silent: string[]) => ({ date, seriesCount: 3, watermark: `${addDays(date, 1)}T02:00:00Z`, silentDomains: silent.map((domainId) => ({ domainId, series: 4 })) });

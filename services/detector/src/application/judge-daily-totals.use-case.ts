@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { approximate, canonicalAmount, seriesKey, type Anomaly, type DailyTotal, type DayClosed } from '@costwatch/contracts';
-import { MS, SCORE_INDEX, type CompiledRule, type Judgement, type ScoreVector } from '@costwatch/detection';
+import { MS, SCORE_INDEX, evaluate, type CompiledRule, type Judgement, type ScoreVector } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook, windowOf } from '../domain/detection-rules';
@@ -111,8 +111,11 @@ export class JudgeDailyTotalsUseCase {
         this.metrics.daysJudged.inc({ verdict: 'stale' });
         continue;
       }
-      const judgement = await this.judgeOne(seriesId, total);
-      const contributors = judgement.anomalous && total.children ? await this.contributorsOf(total, judgement) : undefined;
+      const judged = await this.judgeOne(seriesId, total);
+      const members = judged.anomalous && total.children ? await this.membersOf(total, judged) : undefined;
+      // A roll-up that moved because its batch jobs ran as they do when they run is not news.
+      const judgement = members && members.routineShare >= 0.5 ? { ...judged, anomalous: false, verdict: 'normal' as const, severity: null } : judged;
+      const contributors = judgement.anomalous ? members?.contributors : undefined;
       this.metrics.daysJudged.inc({ verdict: judgement.verdict });
       state.judged[total.date] = total.revision;
       for (const key of Object.keys(state.judged)) if (key < isoDate(dayMsOf(total.date) - this.settings.horizonDays * MS.day)) delete state.judged[key];
@@ -140,13 +143,15 @@ export class JudgeDailyTotalsUseCase {
   }
 
   /**
-   * A roll-up's members ranked by their share of its delta (observed − expected): each
-   * member's own expected cost comes from its own daily baseline. The top five that moved
-   * the same way as the roll-up; shares of all members add up to about 1.
+   * A roll-up's members ranked by their share of its delta (observed − expected), each
+   * member's expected cost taken from its own daily baseline over the whole window (as the
+   * roll-up's is, so shares add up to about 1): the top five that moved the same way as the
+   * roll-up. `routineShare` is the part of the delta from intermittent members whose cost is
+   * normal for them while they run (a batch job that ran today, as it does on some days).
    */
-  private async contributorsOf(total: DailyTotal, judgement: Judgement): Promise<Contributor[]> {
+  private async membersOf(total: DailyTotal, judgement: Judgement): Promise<{ contributors: Contributor[]; routineShare: number }> {
     const parentDelta = judgement.observed - judgement.expected;
-    if (!total.children || parentDelta === 0 || !Number.isFinite(parentDelta)) return [];
+    if (!total.children || parentDelta === 0 || !Number.isFinite(parentDelta)) return { contributors: [], routineShare: 0 };
     const dayMs = dayMsOf(total.date);
     const dimension = total.projectId === '*' ? 'project' : 'service';
     const ranked = await Promise.all(
@@ -155,15 +160,18 @@ export class JudgeDailyTotalsUseCase {
         const baseline = await this.baselines.daily(total.date, childId);
         const rule = dailyRule(this.rules.ruleFor(childId, { ...total, ...child }), this.settings);
         const observed = approximate(child.amount);
-        const expected = baseline ? judgeValue(dayMs, observed, baseline, rule, dayMs).expected : 0;
-        return { dimension, value: dimension === 'project' ? child.projectId : child.serviceId, observed: child.amount, expected: decimalOf(expected), share: (observed - expected) / parentDelta } as const;
+        const expected = baseline ? evaluate({ timestampMs: dayMs, value: observed }, baseline.stats, rule).expected : 0;
+        const routine = baseline !== null && baseline.activeFraction < INTERMITTENT_BELOW && observed !== 0 && !judgeValue(dayMs, observed, baseline, rule, dayMs).anomalous;
+        return { contributor: { dimension, value: dimension === 'project' ? child.projectId : child.serviceId, observed: child.amount, expected: decimalOf(expected), share: (observed - expected) / parentDelta } as const, routine };
       }),
     );
-    return ranked
+    const contributors = ranked
+      .map((r) => r.contributor)
       .filter((c) => c.share > 0)
       .sort((a, b) => b.share - a.share || a.value.localeCompare(b.value))
       .slice(0, 5)
       .map((c) => ({ ...c, share: Math.round(c.share * 1000) / 1000 }));
+    return { contributors, routineShare: ranked.reduce((sum, r) => sum + (r.routine ? Math.max(0, r.contributor.share) : 0), 0) };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { commonSettings, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 import { parseThresholdExpression } from '@costwatch/detection';
-import { DETECTION_PRESET_NAMES, assertServiceScores, overrideRule, type RuleOverride, type RuleSettings } from '../domain/detection-rules';
+import { DEFAULT_CURRENCY_UNITS, DETECTION_PRESET_NAMES, assertServiceScores, overrideRule, type RuleOverride, type RuleSettings } from '../domain/detection-rules';
 import { parseSeriesMatcher } from '../domain/series-matcher';
 
 const problem = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -117,7 +117,30 @@ export const detectorConfigSchema = z
     DETECTION_DROP_TO_ZERO_MIN: numberOrOff.optional(),
     /** Same cost as one month earlier within this fraction = a recurring charge, not an anomaly; "off" disables. */
     DETECTION_RECURRING_TOLERANCE: numberOrOff.optional(),
-    /** $ impact per hour from which an anomaly is warning / critical. */
+    /**
+     * Scale of the money settings (floors, severity levels) per currency, as a JSON object
+     * merged over the built-in table, e.g. `{"KRW": 1300, "XCG": 1.8}`: units of the currency
+     * per reference unit. A currency not listed uses 1.
+     */
+    DETECTION_CURRENCY_UNITS: z
+      .string()
+      .default('{}')
+      .transform((text, ctx) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"KRW": 1300}' });
+          return z.NEVER;
+        }
+        const result = z.record(z.string().regex(/^[A-Z]{3}$/, 'keys must be ISO 4217 codes'), z.number().positive().finite()).safeParse(parsed);
+        if (!result.success) {
+          ctx.addIssue({ code: 'custom', message: `must map ISO 4217 codes to positive numbers: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}` });
+          return z.NEVER;
+        }
+        return { ...DEFAULT_CURRENCY_UNITS, ...result.data };
+      }),
+    /** Impact per hour (in the reference unit, scaled per currency) from which an anomaly is warning / critical. */
     DETECTION_SEVERITY_WARNING: z.coerce.number().nonnegative().default(10),
     DETECTION_SEVERITY_CRITICAL: z.coerce.number().nonnegative().default(100),
     /** Consecutive normal hours that resolve an anomaly. */

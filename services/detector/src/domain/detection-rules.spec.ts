@@ -51,4 +51,15 @@ describe('detection rules from configuration', () => {
     expect(() => parseSeriesMatcher('region=eu')).toThrow(/unknown label "region"/);
     expect(() => parseSeriesMatcher('service=~(')).toThrow(/invalid regex/);
   });
+
+  it('money settings are per currency: floors and severity levels scale with the currency\'s units; the same override applies', () => {
+    const book = new RuleBook({ minAbsDelta: 10, severity: { warning: 10, critical: 100 } }, [{ matchers: [parseSeriesMatcher('project=sandbox')], settings: { minAbsDelta: 50 } }], { KRW: 1000 });
+    const usd = book.ruleFor('d|p|s|USD', { domainId: 'd', projectId: 'p', serviceId: 's', serviceName: 's', currency: 'USD' });
+    const krw = book.ruleFor('d|p|s|KRW', { domainId: 'd', projectId: 'p', serviceId: 's', serviceName: 's', currency: 'KRW' });
+    expect(usd).toBe(book.global);
+    expect(krw.severity).toEqual({ warning: 10_000, critical: 100_000 });
+    expect(krw.expressionText).toContain('absDelta >= 10000');
+    const sandbox = book.ruleFor('d|sandbox|s|KRW', { domainId: 'd', projectId: 'sandbox', serviceId: 's', serviceName: 's', currency: 'KRW' });
+    expect([sandbox.name, sandbox.expressionText]).toEqual(['override-1', expect.stringContaining('absDelta >= 50000')]);
+  });
 });

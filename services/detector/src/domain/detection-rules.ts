@@ -134,32 +134,83 @@ export interface RuleOverride {
 }
 
 /**
+ * Money amounts in a rule's settings (impact floors, severity levels, first-seen and
+ * drop-to-zero minimums) are in a reference unit; a currency's factor scales them, so a
+ * warning at 10 means about 10 USD of impact and about 14,000 KRW. Factors are orders of
+ * magnitude for alerting, not exchange rates; `DETECTION_CURRENCY_UNITS` overrides or adds.
+ */
+export const DEFAULT_CURRENCY_UNITS: Readonly<Record<string, number>> = {
+  USD: 1, EUR: 1, GBP: 1, CHF: 1, AUD: 1.5, CAD: 1.4, NZD: 1.7, SGD: 1.3,
+  KRW: 1400, JPY: 150, CNY: 7, HKD: 8, TWD: 32, INR: 85, IDR: 16000, VND: 25000, THB: 35, PHP: 57, MYR: 4.5,
+  BRL: 5.5, MXN: 18, ZAR: 18, TRY: 35, SEK: 10, NOK: 10, DKK: 7, PLN: 4, CZK: 23, HUF: 360, ILS: 3.7, AED: 3.7, SAR: 3.75,
+};
+
+function scaledSettings(settings: RuleSettings, factor: number): RuleSettings {
+  if (factor === 1) return settings;
+  const money = (value: number | null | undefined) => (value === null || value === undefined ? value : value * factor);
+  return {
+    ...settings,
+    ...(settings.minAbsDelta !== undefined ? { minAbsDelta: settings.minAbsDelta * factor } : {}),
+    ...(settings.firstSeenMin !== undefined ? { firstSeenMin: money(settings.firstSeenMin) } : {}),
+    ...(settings.dropToZeroMin !== undefined ? { dropToZeroMin: money(settings.dropToZeroMin) } : {}),
+    ...(settings.severity ? { severity: { warning: settings.severity.warning * factor, critical: settings.severity.critical * factor } } : {}),
+  };
+}
+
+/**
  * Which compiled rule judges a series: the first override whose matchers all match, else
- * the global rule. Overrides inherit every global setting they do not state. Rules are
- * compiled once, at startup; the choice per series is cached.
+ * the global rule, with its money settings in the series' currency. Overrides inherit every
+ * global setting they do not state. Rules are compiled once per currency; the choice per
+ * series is cached.
  */
 export class RuleBook {
   readonly global: CompiledRule;
   private readonly overrides: ReadonlyArray<{ matchers: readonly SeriesMatcher[]; rule: CompiledRule }>;
+  /** Each rule's settings: index 0 the global rule, then the overrides. */
+  private readonly settings: ReadonlyArray<{ settings: RuleSettings; build: (settings: RuleSettings) => DetectionRule }>;
+  private readonly inCurrency = new Map<string, CompiledRule>();
   private readonly chosen = new Map<string, CompiledRule>();
 
-  constructor(global: RuleSettings, overrides: readonly RuleOverride[] = []) {
+  constructor(
+    global: RuleSettings,
+    overrides: readonly RuleOverride[] = [],
+    private readonly currencyUnits: Readonly<Record<string, number>> = {},
+  ) {
     this.global = compileSettings(global, buildDetectionRule(global));
-    this.overrides = overrides.map((override, index) => {
-      const { expression: _expression, ...withoutExpression } = global;
-      const effective = { ...(override.settings.preset !== undefined ? withoutExpression : global), ...override.settings };
-      return { matchers: override.matchers, rule: compileSettings(effective, overrideRule(global, override.settings, index)) };
-    });
+    const { expression: _expression, ...withoutExpression } = global;
+    const effective = (override: RuleOverride): RuleSettings => ({ ...(override.settings.preset !== undefined ? withoutExpression : global), ...override.settings });
+    this.overrides = overrides.map((override, index) => ({ matchers: override.matchers, rule: compileSettings(effective(override), overrideRule(global, override.settings, index)) }));
+    this.settings = [
+      { settings: global, build: buildDetectionRule },
+      ...overrides.map((override, index) => ({ settings: effective(override), build: (s: RuleSettings) => buildDetectionRule({ ...s, name: s.name ?? `override-${index + 1}` }) })),
+    ];
   }
 
   ruleFor(seriesId: string, series: MatchableSeries): CompiledRule {
     let rule = this.chosen.get(seriesId);
     if (rule === undefined) {
-      rule = this.overrides.find((o) => matchesAll(o.matchers, series))?.rule ?? this.global;
+      const index = this.overrides.findIndex((o) => matchesAll(o.matchers, series));
+      rule = this.forCurrency(index + 1, index >= 0 ? (this.overrides[index]?.rule ?? this.global) : this.global, series.currency);
       if (this.chosen.size > 100_000) this.chosen.clear();
       this.chosen.set(seriesId, rule);
     }
     return rule;
+  }
+
+  /** The rule at `index` with its money settings scaled to `currency` (the rule itself when the factor is 1). */
+  private forCurrency(index: number, rule: CompiledRule, currency: string): CompiledRule {
+    const factor = this.currencyUnits[currency] ?? 1;
+    if (factor === 1) return rule;
+    const key = `${index}|${currency}`;
+    let scaled = this.inCurrency.get(key);
+    if (scaled === undefined) {
+      const entry = this.settings[index];
+      if (!entry) return rule;
+      const settings = scaledSettings(entry.settings, factor);
+      scaled = compileSettings(settings, entry.build(settings));
+      this.inCurrency.set(key, scaled);
+    }
+    return scaled;
   }
 
   get rules(): readonly CompiledRule[] {
