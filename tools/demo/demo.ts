@@ -163,7 +163,8 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     out(`Anomalies raised: ${anomalies.length} on ${generated.length} usage series and their month-start purchases (${count(anomalies, (a) => a.severity)})`);
     out(`  by what was judged: ${count(anomalies, (a) => `${a.granularity ?? 'hourly'} ${levelOf(a)}`)}`);
     out(`  ${explained.length} match an injected anomaly (on the series or its project or domain total); ${onboarding.length} are first-seen notices on the first day; ${other.length} other (${count(other, (a) => a.rule)})`);
-    const rollup = anomalies.find((a) => a.series.serviceId === '*' && (a.contributors?.length ?? 0) > 0);
+    const topShare = (a: AnomalyDocument) => a.contributors?.[0]?.share ?? 0;
+    const rollup = anomalies.filter((a) => a.series.serviceId === '*' && topShare(a) > 0).sort((a, b) => topShare(b) - topShare(a))[0];
     if (rollup) {
       const what = rollup.series.projectId === '*' ? `domain ${rollup.series.domainId}` : `project ${rollup.series.projectId} of ${rollup.series.domainId}`;
       const drivers = (rollup.contributors ?? []).slice(0, 3).map((c) => `${c.dimension}=${c.value} ${Math.round(c.share * 100)}%`).join(', ');

@@ -118,6 +118,20 @@ describe('JudgeDailyTotalsUseCase', () => {
     ]);
   });
 
+  it('a member younger than the project\'s history is measured against the days it did not exist too', async () => {
+    const t = dailyUnderTest();
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|*|USD`, { stats: stats(D, 120, 10, 30), activeFraction: 1, active: null });
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|vm|USD`, { stats: stats(D, 100, 4, 30), activeFraction: 1, active: null });
+    // Three days old, 300 a day since it appeared: 30 a day over the project's 30-day window.
+    t.baselines.dailyBaselines.set(`${D}|d1|p1|gpu|USD`, { stats: stats(D, 300, 5, 3), activeFraction: 1, active: null });
+    const children = [
+      { projectId: 'p1', serviceId: 'vm', serviceName: 'VM', amount: '100' },
+      { projectId: 'p1', serviceId: 'gpu', serviceName: 'GPU', amount: '300' },
+    ];
+    await t.useCase.execute([{ total: dailyTotal(D, '400', 1, { serviceId: '*', children }) }]);
+    expect(t.events.published[0]!.anomaly.contributors.map((c) => [c.value, c.expected, c.share])).toEqual([['gpu', '30', 0.964]]);
+  });
+
   it('a project total that moved because its batch job ran, at its usual cost while running, is not an anomaly', async () => {
     const t = dailyUnderTest();
     // The project's history: about 140 a day (the job runs on 40 % of days), steady enough that 203 is far out.

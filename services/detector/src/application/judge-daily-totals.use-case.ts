@@ -160,7 +160,10 @@ export class JudgeDailyTotalsUseCase {
         const baseline = await this.baselines.daily(total.date, childId);
         const rule = dailyRule(this.rules.ruleFor(childId, { ...total, ...child }), this.settings);
         const observed = approximate(child.amount);
-        const expected = baseline ? evaluate({ timestampMs: dayMs, value: observed }, baseline.stats, rule).expected : 0;
+        // A member younger than the roll-up's window cost nothing before it existed: its part of
+        // the roll-up's expected cost is diluted accordingly (a new service is the change).
+        const dilution = baseline && judgement.baselineCount > 0 ? Math.min(1, baseline.stats.count / judgement.baselineCount) : 1;
+        const expected = baseline ? evaluate({ timestampMs: dayMs, value: observed }, baseline.stats, rule).expected * dilution : 0;
         const routine = baseline !== null && baseline.activeFraction < INTERMITTENT_BELOW && observed !== 0 && !judgeValue(dayMs, observed, baseline, rule, dayMs).anomalous;
         return { contributor: { dimension, value: dimension === 'project' ? child.projectId : child.serviceId, observed: child.amount, expected: decimalOf(expected), share: (observed - expected) / parentDelta } as const, routine };
       }),
