@@ -4,7 +4,7 @@ import type { DeferredCommit } from '@costwatch/kafka';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { approximate, type BillingRecord, type HourlySnapshot } from '@costwatch/contracts';
 import { rollupDay } from '../domain/day-rollup';
-import { dayKey, periodSlot, seriesId } from '../domain/rollup-keys';
+import { billingDay, dayKey, periodSlot, seriesId } from '../domain/rollup-keys';
 import { DayClock, type BacklogProbe } from './day-clock';
 import { DayWriteBehind } from './day-write-behind';
 import type { DaysRepository } from '../infra/days.repository';
@@ -93,7 +93,7 @@ export class AggregateRecordsUseCase {
   private async aggregate(batch: readonly IncomingRecord[]): Promise<DeferredCommit> {
     const byDay = new Map<string, BillingRecord[]>();
     for (const { record } of batch) {
-      const key = dayKey(periodSlot(record.periodStart).date, record);
+      const key = dayKey(billingDay(record), record);
       byDay.set(key, [...(byDay.get(key) ?? []), record]);
     }
     const previous = await this.loadDays([...byDay.keys()]);

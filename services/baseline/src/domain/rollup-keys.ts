@@ -11,6 +11,19 @@ export function periodSlot(periodStart: string): { date: string; hour: number } 
   return { date: iso.slice(0, 10), hour: Number(iso.slice(11, 13)) };
 }
 
+/**
+ * The billing day a record belongs to. An hourly record: the UTC date of its start. A daily
+ * record: the date of its period's midpoint, which is the source's own calendar day for any
+ * UTC offset within ±12 h — a KakaoCloud day in KST (15:00Z to 15:00Z) is its KST date, a
+ * FOCUS or Cost Explorer day in UTC its UTC date.
+ */
+export function billingDay(record: Pick<BillingRecord, 'periodStart' | 'periodEnd' | 'granularity'>): string {
+  if (record.granularity !== 'DAILY') return periodSlot(record.periodStart).date;
+  const start = Date.parse(record.periodStart);
+  const end = Date.parse(record.periodEnd);
+  return new Date(start + Math.max(0, end - start) / 2).toISOString().slice(0, 10);
+}
+
 export const dayKey = (date: string, s: SeriesIdentity): string => `${date}|${seriesId(s)}`;
 export const hourKey = (date: string, hour: number, s: SeriesIdentity): string => `${date}T${String(hour).padStart(2, '0')}|${seriesId(s)}`;
 

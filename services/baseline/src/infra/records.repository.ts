@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Collection, Db } from 'mongodb';
 import type { BillingRecord } from '@costwatch/contracts';
 import { Collections, MONGO_DB } from '@costwatch/mongo';
-import { dayKey, periodSlot } from '../domain/rollup-keys';
+import { billingDay, dayKey, periodSlot } from '../domain/rollup-keys';
 
 export interface RecordDocument extends Omit<BillingRecord, 'id'> {
   _id: string;
@@ -36,7 +36,8 @@ export class RecordsRepository {
     if (records.length === 0) return;
     await this.collection.bulkWrite(
       records.map(({ id, ...record }) => {
-        const { date, hour } = periodSlot(record.periodStart);
+        const date = billingDay(record);
+        const { hour } = periodSlot(record.periodStart);
         return { replaceOne: { filter: { _id: id }, replacement: { ...record, date, hour, dayKey: dayKey(date, record) }, upsert: true } };
       }),
       { ordered: false },
