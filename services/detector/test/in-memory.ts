@@ -69,28 +69,23 @@ export class InMemoryEvents implements AnomalyEventsPort {
   }
 }
 
-export function detectorUnderTest(rule: RuleSettings = {}) {
-  const baselines = new InMemoryBaselines();
-  const states = new InMemoryStates();
-  const anomalies = new InMemoryAnomalies();
-  const events = new InMemoryEvents();
+/** The in-memory ports every use case of the detector is built from. */
+function fakes() {
   const registry = new Registry();
-  const metrics = new DetectorMetrics(registry);
-  const create = () =>
-    new JudgeSnapshotsUseCase(baselines, states, anomalies, events, new RuleBook(rule), { resolveAfterHours: 2, updateGrowth: 0.5, restatementHorizonDays: 7 }, metrics, pino({ level: 'silent' }));
-  return { baselines, states, anomalies, events, registry, metrics, useCase: create(), restart: create };
+  return { baselines: new InMemoryBaselines(), states: new InMemoryStates(), anomalies: new InMemoryAnomalies(), events: new InMemoryEvents(), registry, metrics: new DetectorMetrics(registry), logger: pino({ level: 'silent' }) };
+}
+
+export function detectorUnderTest(rule: RuleSettings = {}) {
+  const f = fakes();
+  const create = () => new JudgeSnapshotsUseCase(f.baselines, f.states, f.anomalies, f.events, new RuleBook(rule), { resolveAfterHours: 2, updateGrowth: 0.5, restatementHorizonDays: 7 }, f.metrics, f.logger);
+  return { ...f, useCase: create(), restart: create };
 }
 
 export function dailyUnderTest(rule: RuleSettings = {}, settings: Partial<DailySettings> = {}) {
-  const baselines = new InMemoryBaselines();
-  const states = new InMemoryStates();
-  const anomalies = new InMemoryAnomalies();
-  const events = new InMemoryEvents();
-  const registry = new Registry();
-  const metrics = new DetectorMetrics(registry);
+  const f = fakes();
   const daily: DailySettings = { enabled: true, minHistoryDays: 7, dropMin: 1, resolveAfterDays: 1, updateGrowth: 0.5, horizonDays: 35, minRelDelta: 0.1, ...settings };
-  const create = () => new JudgeDailyTotalsUseCase(baselines, states, anomalies, events, new RuleBook(rule), daily, metrics, pino({ level: 'silent' }));
-  return { baselines, states, anomalies, events, registry, useCase: create(), restart: create };
+  const create = () => new JudgeDailyTotalsUseCase(f.baselines, f.states, f.anomalies, f.events, new RuleBook(rule), daily, f.metrics, f.logger);
+  return { ...f, useCase: create(), restart: create };
 }
 
 export function dailyTotal(date: string, amount: string, revision = 1, patch: Partial<DailyTotal> = {}): DailyTotal {
