@@ -18,6 +18,8 @@ export interface ServiceDefinition<C extends { HTTP_PORT: number; HTTP_HOST: str
  * port, so a liveness probe never restarts a service that is only waiting.
  */
 export async function bootstrapService<C extends { HTTP_PORT: number; HTTP_HOST: string }>(definition: ServiceDefinition<C>): Promise<void> {
+  // The pinned AWS SDK supports Node 20; its notice is about releases after January 2027.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   let config: C;
   try {
     config = definition.loadConfig();

@@ -13,15 +13,14 @@ export function periodSlot(periodStart: string): { date: string; hour: number } 
 
 /**
  * The billing day a record belongs to. An hourly record: the UTC date of its start. A daily
- * record: the date of its period's midpoint, which is the source's own calendar day for any
- * UTC offset within ±12 h — a KakaoCloud day in KST (15:00Z to 15:00Z) is its KST date, a
- * FOCUS or Cost Explorer day in UTC its UTC date.
+ * (or longer) record: the UTC date 12 hours after its start, which is the day it starts in
+ * the source's own time zone for any UTC offset within ±12 h — a KakaoCloud day in KST
+ * (15:00Z to 15:00Z) is its KST date, a FOCUS or Cost Explorer day in UTC its UTC date, a
+ * month-long purchase the month's first day.
  */
-export function billingDay(record: Pick<BillingRecord, 'periodStart' | 'periodEnd' | 'granularity'>): string {
+export function billingDay(record: Pick<BillingRecord, 'periodStart' | 'granularity'> & Partial<Pick<BillingRecord, 'periodEnd'>>): string {
   if (record.granularity !== 'DAILY') return periodSlot(record.periodStart).date;
-  const start = Date.parse(record.periodStart);
-  const end = Date.parse(record.periodEnd);
-  return new Date(start + Math.max(0, end - start) / 2).toISOString().slice(0, 10);
+  return new Date(Date.parse(record.periodStart) + 12 * 3_600_000).toISOString().slice(0, 10);
 }
 
 export const dayKey = (date: string, s: SeriesIdentity): string => `${date}|${seriesId(s)}`;

@@ -158,6 +158,9 @@ program
     }
   });
 
+// The pinned AWS SDK supports Node 20; its notice is about releases after January 2027, and
+// printed on every run it hides what the command says.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
   process.exit(error instanceof ConfigError ? 78 : 1);
