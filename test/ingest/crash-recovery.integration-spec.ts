@@ -28,5 +28,6 @@ describe('aggregator killed mid-stream', () => {
     const mismatches = [...expected].filter(([key, amount]) => stored.get(key) !== amount).slice(0, 5);
     expect(mismatches).toEqual([]);
     expect(stored.size).toBe(expected.size);
-  });
+    // Up to 2 min to start writing, then up to 4 min for the totals (waitForTotals).
+  }, 420_000);
 });

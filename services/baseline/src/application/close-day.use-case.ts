@@ -4,7 +4,7 @@ import { approximate, baselineDocumentId, type BaselineDocument, type DailyTotal
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { addDays, dayKey, seriesId } from '../domain/rollup-keys';
 import { rollUp, type RollupSeries } from '../domain/series-rollups';
-import { dailyBaseline, hourlyBaseline, recentHourlyStats, type HistoryDay } from '../domain/series-baseline';
+import { dailyBaseline, hourlyBaseline, hourlyHistory, recentHourlyStats, type HistoryDay } from '../domain/series-baseline';
 import { BaselinesRepository } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
 import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
@@ -104,7 +104,8 @@ function historyOf(series: SeriesDocument): Record<string, HistoryDay> {
 export function baselineOf(series: SeriesDocument, asOf: string, windowDays: number): BaselineDocument | undefined {
   const asOfMs = Date.parse(`${asOf}T00:00:00Z`);
   const days = historyOf(series);
-  const hourly = hourlyBaseline(days, asOfMs, windowDays);
+  const hours = hourlyHistory(days, asOfMs);
+  const hourly = hourlyBaseline(hours, asOfMs, windowDays);
   if (!hourly) return undefined;
   const daily = dailyBaseline(days, asOfMs, windowDays);
   const { seasonal, previousMonth, activeFraction, active, ...stats } = hourly.stored;
@@ -122,7 +123,7 @@ export function baselineOf(series: SeriesDocument, asOf: string, windowDays: num
     previousMonth,
     activeFraction,
     active,
-    recent: recentHourlyStats(days, asOfMs, RECENT_WINDOW_DAYS),
+    recent: recentHourlyStats(hours, asOfMs, RECENT_WINDOW_DAYS),
     daily: daily?.stored ?? null,
     computedAt: new Date().toISOString(),
   };

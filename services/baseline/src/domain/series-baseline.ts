@@ -24,10 +24,13 @@ export function hourlyHistory(days: Readonly<Record<string, HistoryDay>>, asOfMs
   const firstHour = Math.max(0, days[firstDate]?.hourCounts.findIndex((count) => count > 0) ?? 0);
   const values: number[] = [];
   const timestamps: number[] = [];
-  for (let t = Date.parse(`${firstDate}T00:00:00Z`) + firstHour * MS.hour; t < asOfMs; t += MS.hour) {
-    const at = new Date(t);
-    values.push(days[at.toISOString().slice(0, 10)]?.hours[at.getUTCHours()] ?? 0);
-    timestamps.push(t);
+  // Day by day (one date string and one lookup a day, not an hour: this runs for every series at every day close).
+  for (let dayMs = Date.parse(`${firstDate}T00:00:00Z`); dayMs < asOfMs; dayMs += MS.day) {
+    const hours = days[new Date(dayMs).toISOString().slice(0, 10)]?.hours;
+    for (let hour = dayMs === Date.parse(`${firstDate}T00:00:00Z`) ? firstHour : 0; hour < 24 && dayMs + hour * MS.hour < asOfMs; hour += 1) {
+      values.push(hours?.[hour] ?? 0);
+      timestamps.push(dayMs + hour * MS.hour);
+    }
   }
   return { values, timestamps };
 }
@@ -86,12 +89,10 @@ export function resolutionBaseline(history: History, asOfMs: number, windowMs: n
   };
 }
 
-export const hourlyBaseline = (days: Readonly<Record<string, HistoryDay>>, asOfMs: number, windowDays: number) =>
-  resolutionBaseline(hourlyHistory(days, asOfMs), asOfMs, windowDays * MS.day, MS.hour, HOUR_OF_WEEK, false);
+export const hourlyBaseline = (history: History, asOfMs: number, windowDays: number) => resolutionBaseline(history, asOfMs, windowDays * MS.day, MS.hour, HOUR_OF_WEEK, false);
 
 /** Hourly statistics of the last `days` days only (the record detector's window: min and max of the recent range). */
-export function recentHourlyStats(days: Readonly<Record<string, HistoryDay>>, asOfMs: number, windowDays: number): StoredStats | null {
-  const history = hourlyHistory(days, asOfMs);
+export function recentHourlyStats(history: History, asOfMs: number, windowDays: number): StoredStats | null {
   const stats = computeBaseline(history.values, history.timestamps, { asOfMs, windowMs: windowDays * MS.day, seasonal: null });
   return stats.count === 0 ? null : statsOf(stats);
 }
