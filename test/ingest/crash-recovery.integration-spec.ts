@@ -26,6 +26,8 @@ describe('aggregator killed mid-stream', () => {
     expect(partial.size).toBeLessThan(expected.size);
     const stored = await harness.waitForTotals(expected);
     const mismatches = [...expected].filter(([key, amount]) => stored.get(key) !== amount).slice(0, 5);
+    // What the restarted service said, to tell a stuck service from a lost record.
+    if (mismatches.length > 0) process.stderr.write(`baseline service after the restart (${stored.size} of ${expected.size} day documents):\n${harness.service?.output().slice(-6000) ?? ''}\n`);
     expect(mismatches).toEqual([]);
     expect(stored.size).toBe(expected.size);
     // Up to 2 min to start writing, then up to 4 min for the totals (waitForTotals).
