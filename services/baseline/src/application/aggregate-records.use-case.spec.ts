@@ -28,9 +28,10 @@ function aggregatorUnderTest(options: { writeBehind?: { ms: number; maxDocuments
   const series = new Map<string, SeriesDocument>();
   const days = new Map<string, boolean>();
   const totals: DailyTotal[] = [];
+  const failures = { dailyTotals: 0 };
   const events: BillingEventsPort = {
     publishSnapshots: (_: readonly HourlySnapshot[]) => Promise.resolve(),
-    publishDailyTotals: (published) => Promise.resolve(void totals.push(...published)),
+    publishDailyTotals: (published) => (failures.dailyTotals-- > 0 ? Promise.reject(new Error('broker down')) : Promise.resolve(void totals.push(...published))),
     publishDayClosed: () => Promise.resolve(),
   };
   const daysRepository = {
@@ -63,7 +64,7 @@ function aggregatorUnderTest(options: { writeBehind?: { ms: number; maxDocuments
   const records = { replace: () => Promise.resolve() } as unknown as RecordsRepository;
   const useCase = new AggregateRecordsUseCase(records, rollups, seriesRepository, daysRepository, events, settings, closeDay, metrics);
   useCase.rejoined([0], () => Promise.resolve([]));
-  return { useCase, totals, series, closedDays: () => [...days].filter(([, closed]) => closed).map(([date]) => date) };
+  return { useCase, totals, series, failures, closedDays: () => [...days].filter(([, closed]) => closed).map(([date]) => date) };
 }
 
 const onPartition0 = (records: readonly BillingRecord[]): IncomingRecord[] => records.map((r) => ({ record: r, partition: 0 }));
@@ -97,6 +98,16 @@ describe('AggregateRecordsUseCase day closing', () => {
     expect(t.closedDays()).toEqual(['2026-02-02']);
     const published = t.totals.map(({ date, serviceId, amount, recordCount }) => ({ date, serviceId, amount, recordCount }));
     expect(published.sort((a, b) => a.serviceId.localeCompare(b.serviceId))).toEqual(complete);
+  });
+
+  it('a day that fails to close does not fail the batch (its records are merged): it closes after a later batch', async () => {
+    const t = aggregatorUnderTest();
+    t.failures.dailyTotals = 1;
+    await expect(t.useCase.execute(onPartition0([...firstDay, record('compute', 24), record('storage', 24)]))).resolves.toBeUndefined();
+    expect(t.closedDays()).toEqual([]);
+    await t.useCase.execute(onPartition0([record('compute', 25)]));
+    expect(t.closedDays()).toEqual(['2026-02-02']);
+    expect(t.totals.filter((x) => x.serviceId === 'compute').map((x) => x.amount)).toEqual(['300']);
   });
 
   it('a restatement of a closed day republishes its total and replaces the day in the series history', async () => {

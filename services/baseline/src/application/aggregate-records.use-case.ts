@@ -47,7 +47,7 @@ export class AggregateRecordsUseCase {
     @Inject(BASELINE_SETTINGS) private readonly settings: BaselineSettings,
     private readonly closeDay: CloseDayUseCase,
     private readonly metrics: BaselineMetrics,
-    @Optional() @Inject(ROOT_LOGGER) logger?: Logger,
+    @Optional() @Inject(ROOT_LOGGER) private readonly logger?: Logger,
   ) {
     this.writeBehind = new DayWriteBehind((docs) => this.rollups.writeDaily(docs), { intervalMs: settings.writeBehindMs, maxDirty: settings.writeBehindMaxDocuments }, (error, attempt) =>
       logger?.warn({ err: error, attempt }, 'writing day documents failed; retrying'),
@@ -142,10 +142,17 @@ export class AggregateRecordsUseCase {
   private closeDays(written: readonly DailyDocument[]): Promise<void> {
     this.closing = this.closing.catch(() => undefined).then(async () => {
       await this.restateClosedDays(written);
-      const closable = await this.clock.closable(await this.days.openDays(DAY_STATUS_MAX_AGE_MS), this.settings.dayCloseGraceMs);
-      // Closing reads the day documents from MongoDB: write what is still in memory first.
-      if (closable.length > 0) await this.writeBehind.flush();
-      for (const day of closable) await this.closeDay.execute(day);
+      // A day that fails to close stays open (it is marked closed last) and is closed again
+      // after a later batch. The batch's records are merged already: failing the batch for
+      // it would retry them and, past the retry budget, dead-letter good records.
+      try {
+        const closable = await this.clock.closable(await this.days.openDays(DAY_STATUS_MAX_AGE_MS), this.settings.dayCloseGraceMs);
+        // Closing reads the day documents from MongoDB: write what is still in memory first.
+        if (closable.length > 0) await this.writeBehind.flush();
+        for (const day of closable) await this.closeDay.execute(day);
+      } catch (error) {
+        this.logger?.warn({ err: error }, 'closing a day failed; it is closed again after a later batch');
+      }
     });
     return this.closing;
   }
