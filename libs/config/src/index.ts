@@ -2,3 +2,4 @@ export * from './config-error';
 export * from './parse-config';
 export * from './settings';
 export * from './record-settings';
+export * from './sdk-notices';

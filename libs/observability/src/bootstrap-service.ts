@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
-import { ConfigError } from '@costwatch/config';
+import { ConfigError, quietSdkNotices } from '@costwatch/config';
 import { startStartupHealthServer } from './health/startup-health-server';
 
 export interface ServiceDefinition<C extends { HTTP_PORT: number; HTTP_HOST: string }> {
@@ -18,8 +18,7 @@ export interface ServiceDefinition<C extends { HTTP_PORT: number; HTTP_HOST: str
  * port, so a liveness probe never restarts a service that is only waiting.
  */
 export async function bootstrapService<C extends { HTTP_PORT: number; HTTP_HOST: string }>(definition: ServiceDefinition<C>): Promise<void> {
-  // The pinned AWS SDK supports Node 20; its notice is about releases after January 2027.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  quietSdkNotices();
   let config: C;
   try {
     config = definition.loadConfig();

@@ -4,7 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import pino from 'pino';
 import { topicNames } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
-import { ConfigError, recordPolicyOf } from '@costwatch/config';
+import { ConfigError, quietSdkNotices, recordPolicyOf } from '@costwatch/config';
 import { S3Store } from '@costwatch/s3';
 import { PublishRecordsUseCase, type CollectionSummary } from '../application/publish-records.use-case';
 import { ResetConsumerGroupUseCase } from '../application/reset-consumer-group.use-case';
@@ -158,9 +158,7 @@ program
     }
   });
 
-// The pinned AWS SDK supports Node 20; its notice is about releases after January 2027, and
-// printed on every run it hides what the command says.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+quietSdkNotices();
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`);
   process.exit(error instanceof ConfigError ? 78 : 1);
