@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import { approximate, baselineDocumentId, type BaselineDocument, type DailyTotal } from '@costwatch/contracts';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { addDays, dayKey, seriesId } from '../domain/rollup-keys';
-import { rollUp, type RollupSeries } from '../domain/series-rollups';
+import { ALL, rollUp, type RollupSeries } from '../domain/series-rollups';
 import { dailyBaseline, hourlyBaseline, hourlyHistory, recentHourlyStats, type HistoryDay } from '../domain/series-baseline';
 import { BaselinesRepository } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
-import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
+import { RollupsRepository } from '../infra/rollups.repository';
 import { SeriesRepository, type SeriesDocument } from '../infra/series.repository';
 import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
@@ -71,8 +71,14 @@ export class CloseDayUseCase {
     await this.baselines.write(baselines);
 
     const judged = rollups.filter((r) => !r.redundant);
+    // Each roll-up's revision is its members' newest: one pass over the day's documents.
+    const newest = new Map<string, number>();
+    for (const d of documents) {
+      const revision = revisionOf(d);
+      for (const key of [`${d.domainId}|${ALL}|${d.currency}`, `${d.domainId}|${d.projectId}|${d.currency}`]) newest.set(key, Math.max(newest.get(key) ?? 0, revision));
+    }
     const rollupTotals = judged.flatMap((r) => {
-      const total = rollupTotal(r, date, documents);
+      const total = rollupTotal(r, date, newest.get(`${r.domainId}|${r.projectId}|${r.currency}`) ?? 0);
       return total ? [total] : [];
     });
     const present = new Map<string, unknown>([...byId, ...rollupTotals.map((t) => [seriesId(t), true] as const)]);
@@ -143,11 +149,10 @@ function childrenOf(rollup: RollupSeries, date: string): NonNullable<DailyTotal[
   return [...rollup.children.values()].map((child) => ({ projectId: child.projectId, serviceId: child.serviceId, serviceName: child.serviceName, amount: child.days[date]?.total ?? '0' }));
 }
 
-/** A roll-up's total for `date` (undefined when none of its members has a record that day), newest revision of its members. */
-function rollupTotal(rollup: RollupSeries, date: string, documents: readonly DailyDocument[]): DailyTotal | undefined {
+/** A roll-up's total for `date` (undefined when none of its members has a record that day), with its members' newest revision. */
+function rollupTotal(rollup: RollupSeries, date: string, revision: number): DailyTotal | undefined {
   const day = rollup.days[date];
   if (!day || day.recordCount === 0) return undefined;
-  const members = documents.filter((d) => d.domainId === rollup.domainId && d.currency === rollup.currency && (rollup.level === 'domain' || d.projectId === rollup.projectId));
   return {
     date,
     domainId: rollup.domainId,
@@ -157,7 +162,7 @@ function rollupTotal(rollup: RollupSeries, date: string, documents: readonly Dai
     currency: rollup.currency,
     amount: day.total,
     recordCount: day.recordCount,
-    revision: Math.max(0, ...members.map(revisionOf)),
+    revision,
     children: childrenOf(rollup, date),
   };
 }

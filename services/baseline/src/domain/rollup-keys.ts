@@ -18,7 +18,7 @@ export function periodSlot(periodStart: string): { date: string; hour: number } 
  * (15:00Z to 15:00Z) is its KST date, a FOCUS or Cost Explorer day in UTC its UTC date, a
  * month-long purchase the month's first day.
  */
-export function billingDay(record: Pick<BillingRecord, 'periodStart' | 'granularity'> & Partial<Pick<BillingRecord, 'periodEnd'>>): string {
+export function billingDay(record: Pick<BillingRecord, 'periodStart' | 'granularity'>): string {
   if (record.granularity !== 'DAILY') return periodSlot(record.periodStart).date;
   return new Date(Date.parse(record.periodStart) + 12 * 3_600_000).toISOString().slice(0, 10);
 }
