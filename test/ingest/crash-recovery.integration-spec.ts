@@ -25,10 +25,10 @@ describe('aggregator killed mid-stream', () => {
     const expected = expectedDailyTotals(records);
     expect(partial.size).toBeLessThan(expected.size);
     const stored = await harness.waitForTotals(expected);
-    const mismatches = [...expected].filter(([key, amount]) => stored.get(key) !== amount).slice(0, 5);
+    const mismatches = [...expected].filter(([key, amount]) => stored.get(key) !== amount).map(([key, amount]) => `${key}: expected ${amount}, stored ${stored.get(key) ?? 'nothing'}`);
     // What the restarted service said, to tell a stuck service from a lost record.
-    if (mismatches.length > 0) process.stderr.write(`baseline service after the restart (${stored.size} of ${expected.size} day documents):\n${harness.service?.output().slice(-6000) ?? ''}\n`);
-    expect(mismatches).toEqual([]);
+    if (mismatches.length > 0) process.stderr.write(`baseline service after the restart (${stored.size} of ${expected.size} day documents, ${mismatches.length} wrong):\n${mismatches.slice(0, 5).join('\n')}\n${harness.service?.output().slice(-6000) ?? ''}\n`);
+    expect(mismatches.slice(0, 5)).toEqual([]);
     expect(stored.size).toBe(expected.size);
     // Up to 2 min to start writing, then up to 4 min for the totals (waitForTotals).
   }, 420_000);

@@ -79,13 +79,19 @@ describe('Watermark', () => {
       expect(watermark.has(1)).toBe(false);
     });
 
-    it('a real step forward, reached by two records, moves it', () => {
+    it('a step forward of more than a day is taken once two records reach it', () => {
       const watermark = new Watermark(() => NOW);
-      observeHour(watermark, 0, midnight('2026-09-12') + 10 * HOUR_MS);
+      observeHour(watermark, 0, midnight('2026-09-11') + 10 * HOUR_MS);
       watermark.observe(0, midnight('2026-09-13') + 3 * HOUR_MS, 'a');
-      expect(watermark.closable(open, 2 * HOUR_MS)).toEqual(['2026-09-10', '2026-09-11']);
+      expect(watermark.closable(open, 2 * HOUR_MS)).toEqual(['2026-09-10']);
       watermark.observe(0, midnight('2026-09-13') + 3 * HOUR_MS, 'b');
       expect(watermark.closable(open, 2 * HOUR_MS)).toEqual(open);
+    });
+
+    it('one record at most a day ahead moves it: a daily series alone on its partition is not held a day behind', () => {
+      const watermark = new Watermark(() => NOW);
+      for (const day of ['2026-09-10', '2026-09-11', '2026-09-12', '2026-09-13']) watermark.observe(0, midnight(day), `daily-${day}`);
+      expect(watermark.closable(open, 0)).toEqual(open);
     });
   });
 });

@@ -5,6 +5,9 @@
  */
 export const MAX_EVENT_TIME_LEAD_MS = 3_600_000;
 
+/** How far one record alone may move its partition's progress: a daily record's step. */
+export const MAX_SINGLE_STEP_MS = 86_400_000;
+
 /** Per partition: the latest start and its record, and the latest start of any other record. */
 interface PartitionProgress {
   latest: number;
@@ -23,11 +26,13 @@ interface PartitionProgress {
  * replay and live processing identical. Owned partitions not seen yet are DayClock's
  * concern.
  *
- * Outliers never move it: a partition's progress is the latest start of its second-latest
- * record (one record alone counts as itself), so a single record far ahead of the rest —
- * year 9999, or a plausible date months ahead of a backfill — cannot close a day; the same
- * record delivered again does not count twice. A start more than MAX_EVENT_TIME_LEAD_MS
- * ahead of the wall clock is not observed at all.
+ * Outliers never move it far: a partition's progress is its latest start when that is at
+ * most MAX_SINGLE_STEP_MS past the start of its second-latest record (one record alone
+ * counts as itself), and that second-latest start otherwise. So a single record far ahead of
+ * the rest — year 9999, or a plausible date months ahead of a backfill — cannot close days,
+ * while a partition carrying one daily series is not held a day behind; the same record
+ * delivered again does not count twice. A start more than MAX_EVENT_TIME_LEAD_MS ahead of
+ * the wall clock is not observed at all.
  */
 export class Watermark {
   private readonly progress = new Map<number, PartitionProgress>();
@@ -63,7 +68,7 @@ export class Watermark {
   get value(): number | undefined {
     if (this.progress.size === 0) return undefined;
     let slowest = Number.POSITIVE_INFINITY;
-    for (const { latest, runnerUp } of this.progress.values()) slowest = Math.min(slowest, runnerUp ?? latest);
+    for (const { latest, runnerUp } of this.progress.values()) slowest = Math.min(slowest, runnerUp === undefined || latest - runnerUp <= MAX_SINGLE_STEP_MS ? latest : runnerUp);
     return slowest;
   }
 
