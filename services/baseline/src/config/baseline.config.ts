@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, commonSettings, groupIdSetting, kafkaSettings, mongoSettings, parseConfig, recordSettings, s3Settings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
+import { commaList, commonSettings, groupIdSetting, kafkaSettings, mongoSettings, parseConfig, recordSettings, s3Settings, settingsFileFor, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 
 export const baselineRoles = ['aggregator', 'archiver'] as const;
 export type BaselineRole = (typeof baselineRoles)[number];
@@ -55,4 +55,6 @@ const groupNames = { AGGREGATOR_GROUP_ID: 'costwatch-aggregator', ARCHIVER_GROUP
 
 export type BaselineConfig = WithGroupIds<z.output<typeof baselineConfigSchema>, keyof typeof groupNames>;
 
-export const loadBaselineConfig = (env: NodeJS.ProcessEnv = process.env): BaselineConfig => withDefaultGroupIds(parseConfig(baselineConfigSchema, env), groupNames);
+/** `COSTWATCH_CONFIG` names the settings file, if any (its `common` and `baseline` sections). */
+export const loadBaselineConfig = (env: NodeJS.ProcessEnv = process.env): BaselineConfig =>
+  withDefaultGroupIds(parseConfig(baselineConfigSchema, env, settingsFileFor({ section: 'baseline', sectionKeys: Object.keys(baselineConfigSchema.shape), env })), groupNames);

@@ -23,7 +23,7 @@ type Progress = (summary: CollectionSummary, unitsDone: number) => void;
 async function run(
   work: (useCase: PublishRecordsUseCase, progress: Progress) => Promise<CollectionSummary>,
   expectedUnits: number,
-  config: CollectorCliConfig = loadCollectorCliConfig(),
+  config: CollectorCliConfig = loadCollectorCliConfig(process.env, configFlag()),
 ): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }, pino.destination(2));
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-cli`, logger });
@@ -56,7 +56,11 @@ const hoursIn = (window: CollectionWindow) => Math.round((window.to.getTime() - 
 const program = new Command()
   .name('costwatch-collect')
   .description('Collect billing records into Kafka (billing.records.v1)')
+  .option('--config <path>', 'YAML settings file (its common and collector sections; default: $COSTWATCH_CONFIG); the environment overrides it')
   .showHelpAfterError();
+
+/** The `--config` given before or after the command. */
+const configFlag = (): string | undefined => program.opts<{ config?: string }>().config;
 
 program
   .command('collect')
@@ -69,7 +73,7 @@ program
   .option('--labels <file>', 'synthetic source: write the injected anomalies of the window (ground truth) to this JSON file')
   .action(async (options: { source: SourceName; date?: string; from?: string; to?: string; granularity: 'HOURLY' | 'DAILY'; labels?: string }) => {
     const window = windowFromOptions(options, options.granularity);
-    const config = loadCollectorCliConfig();
+    const config = loadCollectorCliConfig(process.env, configFlag());
     const source = createSource(options.source, config);
     if (options.labels !== undefined) {
       if (!(source instanceof SyntheticSource)) throw new Error('--labels is only for the synthetic source');
@@ -77,7 +81,7 @@ program
       writeFileSync(options.labels, `${JSON.stringify(labels, null, 2)}\n`);
     }
     let batches = 0;
-    await run((useCase, progress) => useCase.collect(source, window, (summary) => progress(summary, (batches += 1))), hoursIn(window));
+    await run((useCase, progress) => useCase.collect(source, window, (summary) => progress(summary, (batches += 1))), hoursIn(window), config);
   });
 
 program
@@ -98,7 +102,7 @@ program
   .option('--to <YYYYMMDD>', 'last day (inclusive)')
   .action(async (options: { date?: string; from?: string; to?: string }) => {
     const window = windowFromOptions(options, 'HOURLY');
-    const config = loadReplayArchiveConfig();
+    const config = loadReplayArchiveConfig(process.env, configFlag());
     const archive = new S3ArchiveSource(
       new S3Store({
         ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
@@ -129,7 +133,7 @@ program
   .option('--dry-run', 'print what would change, change nothing')
   .action(async (options: { group: string; to: string; topic?: string[]; dryRun?: boolean }) => {
     const timestamp = parseInstant(options.to);
-    const config = loadCollectorCliConfig();
+    const config = loadCollectorCliConfig(process.env, configFlag());
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-cli`, logger: pino({ level: 'warn' }, pino.destination(2)) });
     const admin = kafka.admin();
     await admin.connect();

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { commonSettings, jsonSetting, kafkaSettings, parseConfig, recordSettings, s3Settings } from '@costwatch/config';
+import { validateCronExpression } from 'cron';
+import { commonSettings, jsonSetting, kafkaSettings, parseConfig, recordSettings, s3Settings, settingsFileFor } from '@costwatch/config';
+
+const cronExpression = z.string().refine((text) => validateCronExpression(text).valid, { message: 'must be a cron expression such as "30 0 * * *"' });
+
+/** An AWS account to collect from; an unknown key (a typo of an optional one) is refused, not ignored. */
+const awsAccount = z
+  .object({ accountId: z.string(), roleArn: z.string(), project: z.string().optional(), externalId: z.string().optional() })
+  .strict();
 
 const collectorSettings = {
   ...commonSettings,
@@ -20,8 +28,9 @@ const collectorSettings = {
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
-  HOURLY_CRON: z.string().min(9).default('5 * * * *'),
-  DAILY_CRON: z.string().min(9).default('30 0 * * *'),
+  /** Cron expressions in UTC (five fields, or six with seconds first); the hourly job collects the previous hour, the daily job yesterday. */
+  HOURLY_CRON: cronExpression.default('5 * * * *'),
+  DAILY_CRON: cronExpression.default('30 0 * * *'),
   SYNTHETIC_SEED: z.coerce.number().int().default(42),
   SYNTHETIC_START: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').default('2026-09-01'),
   SYNTHETIC_DAYS: z.coerce.number().int().min(1).max(3650).default(120),
@@ -34,7 +43,7 @@ const collectorSettings = {
   KAKAOCLOUD_CREDENTIAL_SECRET: z.string().min(1).optional(),
   /** JSON array of {accountId, roleArn, project?, externalId?}; the base credentials come from the AWS default chain. */
   AWS_CE_ACCOUNTS: jsonSetting('a JSON array of {accountId, roleArn, project?, externalId?}')
-    .pipe(z.array(z.object({ accountId: z.string(), roleArn: z.string(), project: z.string().optional(), externalId: z.string().optional() })).min(1))
+    .pipe(z.array(awsAccount).min(1))
     .optional(),
   AWS_CE_METRIC: z.enum(['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'NetAmortizedCost', 'BlendedCost']).default('UnblendedCost'),
   AWS_CE_GROUP_BY_LINKED_ACCOUNT: z
@@ -69,9 +78,16 @@ export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 
 export type CollectorCliConfig = z.output<typeof collectorCliConfigSchema>;
 
-export const loadCollectorConfig = (env: NodeJS.ProcessEnv = process.env): CollectorConfig => parseConfig(collectorConfigSchema, env);
-export const loadCollectorCliConfig = (env: NodeJS.ProcessEnv = process.env): CollectorCliConfig => parseConfig(collectorCliConfigSchema, env);
+/** What the `collector` section of a settings file may hold: the service's and every CLI command's settings. */
+const sectionKeys = [...new Set([...Object.keys(collectorSettings), ...Object.keys(s3Settings)])];
+const settingsFile = (env: NodeJS.ProcessEnv, configFlag: string | undefined) => settingsFileFor({ section: 'collector', sectionKeys, env, configFlag });
+
+/** `configFlag` is a CLI's `--config`; otherwise `COSTWATCH_CONFIG` names the settings file, if any. */
+export const loadCollectorConfig = (env: NodeJS.ProcessEnv = process.env, configFlag?: string): CollectorConfig => parseConfig(collectorConfigSchema, env, settingsFile(env, configFlag));
+export const loadCollectorCliConfig = (env: NodeJS.ProcessEnv = process.env, configFlag?: string): CollectorCliConfig =>
+  parseConfig(collectorCliConfigSchema, env, settingsFile(env, configFlag));
 
 export type ReplayArchiveConfig = z.output<typeof replayArchiveConfigSchema>;
 
-export const loadReplayArchiveConfig = (env: NodeJS.ProcessEnv = process.env): ReplayArchiveConfig => parseConfig(replayArchiveConfigSchema, env);
+export const loadReplayArchiveConfig = (env: NodeJS.ProcessEnv = process.env, configFlag?: string): ReplayArchiveConfig =>
+  parseConfig(replayArchiveConfigSchema, env, settingsFile(env, configFlag));

@@ -33,6 +33,17 @@ describe('detector config', () => {
     expect(problemsOf({ DETECTION_OVERRIDES: '[{"match":["zone=a"]}]' })[0]).toMatch(/^DETECTION_OVERRIDES: .*unknown label/);
   });
 
+  it('an unknown key in a JSON setting stops startup naming the setting and the key', () => {
+    expect(problemsOf({ DETECTION_OVERRIDES: '[{"match":["project=p1"],"minAbsDelta":5},{"match":["project=p2"],"minAbsDelt":5}]' })).toEqual([
+      'DETECTION_OVERRIDES: [1]: Unrecognized key: "minAbsDelt"',
+    ]);
+    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{"KRW": 1300, "krw": 1300}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: krw: keys must be ISO 4217 codes/)]);
+    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{"KRW": "1300"}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: KRW: /)]);
+    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '[1300]' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: .*expected record/)]);
+    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{KRW: 1300}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: must be a JSON object such as/)]);
+    expect(loadDetectorConfig({ ...base, DETECTION_CURRENCY_UNITS: '{"KRW": 1300, "XCG": 1.8}' }).DETECTION_CURRENCY_UNITS).toMatchObject({ KRW: 1300, XCG: 1.8, JPY: 150 });
+  });
+
   it('parses floors, percentages and "off"', () => {
     const config = loadDetectorConfig({ ...base, DETECTION_MIN_ABS_DELTA: '10', DETECTION_MIN_REL_DELTA: '20%', DETECTION_FIRST_SEEN_MIN: 'off', DETECTION_PRESET: 'billing' });
     expect(globalRuleSettings(config)).toMatchObject({ preset: 'billing', minAbsDelta: 10, minRelDelta: 0.2, firstSeenMin: null });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonSettings, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
+import { commonSettings, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, settingsFileFor, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 import { parseThresholdExpression } from '@costwatch/detection';
 import { DEFAULT_CURRENCY_UNITS, DETECTION_PRESET_NAMES, assertServiceScores, overrideRule, type RuleOverride, type RuleSettings } from '../domain/detection-rules';
 import { parseSeriesMatcher } from '../domain/series-matcher';
@@ -122,24 +122,9 @@ export const detectorConfigSchema = z
      * merged over the built-in table, e.g. `{"KRW": 1300, "XCG": 1.8}`: units of the currency
      * per reference unit. A currency not listed uses 1.
      */
-    DETECTION_CURRENCY_UNITS: z
-      .string()
-      .default('{}')
-      .transform((text, ctx) => {
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be a JSON object such as {"KRW": 1300}' });
-          return z.NEVER;
-        }
-        const result = z.record(z.string().regex(/^[A-Z]{3}$/, 'keys must be ISO 4217 codes'), z.number().positive().finite()).safeParse(parsed);
-        if (!result.success) {
-          ctx.addIssue({ code: 'custom', message: `must map ISO 4217 codes to positive numbers: ${result.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}` });
-          return z.NEVER;
-        }
-        return { ...DEFAULT_CURRENCY_UNITS, ...result.data };
-      }),
+    DETECTION_CURRENCY_UNITS: jsonSetting('a JSON object such as {"KRW": 1300}', '{}')
+      .pipe(z.record(z.string().regex(/^[A-Z]{3}$/, 'keys must be ISO 4217 codes such as "KRW"'), z.number().positive().finite()))
+      .transform((units) => ({ ...DEFAULT_CURRENCY_UNITS, ...units })),
     /** Impact per hour (in the reference unit, scaled per currency) from which an anomaly is warning / critical. */
     DETECTION_SEVERITY_WARNING: z.coerce.number().nonnegative().default(10),
     DETECTION_SEVERITY_CRITICAL: z.coerce.number().nonnegative().default(100),
@@ -172,8 +157,11 @@ export const detectorConfigSchema = z
 
 export type DetectorConfig = WithGroupIds<z.output<typeof detectorConfigSchema>, 'DETECTOR_GROUP_ID'>;
 
+/** `COSTWATCH_CONFIG` names the settings file, if any (its `common` and `detector` sections). */
 export const loadDetectorConfig = (env: NodeJS.ProcessEnv = process.env): DetectorConfig =>
-  withDefaultGroupIds(parseConfig(detectorConfigSchema, env), { DETECTOR_GROUP_ID: 'costwatch-detector' });
+  withDefaultGroupIds(parseConfig(detectorConfigSchema, env, settingsFileFor({ section: 'detector', sectionKeys: Object.keys(detectorConfigSchema.shape), env })), {
+    DETECTOR_GROUP_ID: 'costwatch-detector',
+  });
 
 /** The global rule settings the config describes. */
 export function globalRuleSettings(config: DetectorConfig): RuleSettings {

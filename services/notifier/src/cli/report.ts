@@ -14,6 +14,7 @@ interface ReportOptions {
   domain?: string;
   project?: string;
   out: string;
+  config?: string;
 }
 
 function parseDay(text: string): string {
@@ -49,9 +50,10 @@ const program = new Command()
   .option('--domain <id>', 'only this domain')
   .option('--project <id>', 'only this project')
   .requiredOption('--out <dir>', 'directory for the files (created if missing)')
+  .option('--config <path>', 'YAML settings file (its common and notifier sections; default: $COSTWATCH_CONFIG); the environment overrides it')
   .showHelpAfterError()
   .action(async (options: ReportOptions) => {
-    const config = loadReportCliConfig();
+    const config = loadReportCliConfig(process.env, options.config);
     let mongo: MongoConnection;
     try {
       mongo = await connectMongo(config.MONGO_URL, config.MONGO_DB);

@@ -1,6 +1,6 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
-import { ConfigError, alertmanagerSettings, commonSettings, defaultSyslogPort, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, syslogSettings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
+import { ConfigError, alertmanagerSettings, commonSettings, defaultSyslogPort, groupIdSetting, jsonSetting, kafkaSettings, mongoSettings, parseConfig, settingsFileFor, syslogSettings, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 import { severities } from '@costwatch/contracts';
 import { isValidTimeZone, parseQuietDays, parseQuietHours } from '../domain/quiet-hours';
 import { parseMatcher, type Silence } from '../domain/silence';
@@ -17,6 +17,8 @@ const silenceEntry = z
     endsAt: z.iso.datetime({ offset: true }).optional(),
     comment: z.string().optional(),
   })
+  // A typo of an optional key (`endAt`) would otherwise make a silence permanent without a word.
+  .strict()
   .refine((s) => s.startsAt === undefined || s.endsAt === undefined || Date.parse(s.startsAt) < Date.parse(s.endsAt), {
     message: 'startsAt must be before endsAt',
     path: ['endsAt'],
@@ -124,8 +126,13 @@ export const notifierConfigSchema = z.object({
 
 export type NotifierConfig = WithGroupIds<Omit<z.output<typeof notifierConfigSchema>, 'SYSLOG_PORT'> & { SYSLOG_PORT: number }, 'KAFKA_GROUP_ID'>;
 
+/** The settings file's `notifier` section, read by the service and the `report` CLI. */
+export const notifierSettingsFile = (env: NodeJS.ProcessEnv, configFlag?: string) =>
+  settingsFileFor({ section: 'notifier', sectionKeys: Object.keys(notifierConfigSchema.shape), env, configFlag });
+
+/** `COSTWATCH_CONFIG` names the settings file, if any (its `common` and `notifier` sections). */
 export const loadNotifierConfig = (env: NodeJS.ProcessEnv = process.env): NotifierConfig => {
-  const config = parseConfig(notifierConfigSchema, env);
+  const config = parseConfig(notifierConfigSchema, env, notifierSettingsFile(env));
   if ((config.SYSLOG_TLS_CERT === undefined) !== (config.SYSLOG_TLS_KEY === undefined)) throw new ConfigError([{ setting: config.SYSLOG_TLS_CERT ? 'SYSLOG_TLS_KEY' : 'SYSLOG_TLS_CERT', problem: 'SYSLOG_TLS_CERT and SYSLOG_TLS_KEY go together' }]);
   return withDefaultGroupIds({ ...config, SYSLOG_PORT: config.SYSLOG_PORT ?? defaultSyslogPort(config.SYSLOG_PROTOCOL) }, { KAFKA_GROUP_ID: 'costwatch-notifier' });
 };
