@@ -12,7 +12,7 @@ describe('collector config', () => {
   it('AWS_CE_ACCOUNTS: an unknown key (a typo of an optional one) stops startup naming the setting and the key', () => {
     const sources = { COLLECTOR_SOURCES: 'aws-cost-explorer' };
     expect(problemsOf({ ...sources, AWS_CE_ACCOUNTS: JSON.stringify([account, { ...account, externalID: 'x' }]) })).toEqual(['AWS_CE_ACCOUNTS: [1]: Unrecognized key: "externalID"']);
-    expect(loadCollectorConfig({ ...base, ...sources, AWS_CE_ACCOUNTS: JSON.stringify([{ ...account, externalId: 'x', project: 'p' }]) }).AWS_CE_ACCOUNTS).toHaveLength(1);
+    expect(loadCollectorConfig({ ...base, ...sources, AWS_CE_ACCOUNTS: JSON.stringify([{ ...account, externalId: 'ext-1', project: 'p' }]) }).AWS_CE_ACCOUNTS).toHaveLength(1);
   });
 
   it('HOURLY_CRON and DAILY_CRON must be cron expressions (six fields with seconds, too)', () => {

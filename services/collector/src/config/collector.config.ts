@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { validateCronExpression } from 'cron';
 import { commonSettings, jsonSetting, kafkaSettings, parseConfig, recordSettings, s3Settings, settingsFileFor } from '@costwatch/config';
+import { awsAccountSchema } from '../sources/aws-cost-explorer/aws-cost-explorer-options';
 
 const cronExpression = z.string().refine((text) => validateCronExpression(text).valid, { message: 'must be a cron expression such as "30 0 * * *"' });
-
-/** An AWS account to collect from; an unknown key (a typo of an optional one) is refused, not ignored. */
-const awsAccount = z
-  .object({ accountId: z.string(), roleArn: z.string(), project: z.string().optional(), externalId: z.string().optional() })
-  .strict();
 
 const collectorSettings = {
   ...commonSettings,
@@ -43,7 +39,7 @@ const collectorSettings = {
   KAKAOCLOUD_CREDENTIAL_SECRET: z.string().min(1).optional(),
   /** JSON array of {accountId, roleArn, project?, externalId?}; the base credentials come from the AWS default chain. */
   AWS_CE_ACCOUNTS: jsonSetting('a JSON array of {accountId, roleArn, project?, externalId?}')
-    .pipe(z.array(awsAccount).min(1))
+    .pipe(z.array(awsAccountSchema).min(1))
     .optional(),
   AWS_CE_METRIC: z.enum(['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'NetAmortizedCost', 'BlendedCost']).default('UnblendedCost'),
   AWS_CE_GROUP_BY_LINKED_ACCOUNT: z

@@ -3,13 +3,16 @@ import { retryPolicyOptionsSchema } from '../shared/retry';
 
 export const costExplorerMetrics = ['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'NetAmortizedCost', 'BlendedCost'] as const;
 
-const accountSchema = z.object({
+/** One account to collect from (AWS_CE_ACCOUNTS); an unknown key, e.g. a typo of an optional one, is refused rather than ignored. */
+export const awsAccountSchema = z
+  .object({
   accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN'),
   /** The project name its costs are filed under (default: the account id). */
   project: z.string().min(1).optional(),
   externalId: z.string().min(2).max(1224).optional(),
-});
+  })
+  .strict();
 
 /**
  * Settings of the AWS Cost Explorer source. The collector's config maps its env onto this;
@@ -17,7 +20,7 @@ const accountSchema = z.object({
  */
 export const awsCostExplorerSourceOptionsSchema = z.object({
   accounts: z
-    .array(accountSchema)
+    .array(awsAccountSchema)
     .min(1)
     .refine((accounts) => new Set(accounts.map((a) => a.roleArn)).size === accounts.length, 'each roleArn must appear once'),
   metric: z.enum(costExplorerMetrics).default('UnblendedCost'),
