@@ -126,7 +126,7 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
   const { client, db } = await connectMongo(config.MONGO_URL, dbName);
   try {
     // Only this history's domains, in case the database also holds other data. Besides the
-    // generated usage series, month-start purchases appear as their own "-reserved" series.
+    // generated usage series, purchases, credits and tax appear as lines of their own ("-reserved", "-credit", "tax").
     const generated = new SyntheticBilling(syntheticOptions()).series;
     const ourDomains = new Set(generated.map((s) => s.domainId));
     const anomalies = (await db.collection<AnomalyDocument>('billing_anomalies').find({}).toArray()).filter((a) => overlaps(a.window, period, 0) && ourDomains.has(a.series.domainId));
@@ -160,7 +160,7 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     out();
     out(`Injected anomalies: ${labels.length} (${count(labels, (l) => l.kind)})`);
     out(`  detected: ${detected.length} of ${labels.length}` + (detected.length < labels.length ? `; missed: ${labels.filter((l) => !detected.includes(l)).map((l) => `${l.kind} on ${l.projectId}/${l.serviceId} at ${l.start}`).join('; ')}` : ''));
-    out(`Anomalies raised: ${anomalies.length} on ${generated.length} usage series and their month-start purchases (${count(anomalies, (a) => a.severity)})`);
+    out(`Anomalies raised: ${anomalies.length} on ${generated.length} series (usage, purchase, credit and tax lines) (${count(anomalies, (a) => a.severity)})`);
     out(`  by what was judged: ${count(anomalies, (a) => `${a.granularity ?? 'hourly'} ${levelOf(a)}`)}`);
     out(`  ${explained.length} match an injected anomaly (on the series or its project or domain total); ${onboarding.length} are first-seen notices on the first day; ${other.length} other (${count(other, (a) => a.rule)})`);
     const topShare = (a: AnomalyDocument) => a.contributors?.[0]?.share ?? 0;

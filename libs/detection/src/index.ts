@@ -63,7 +63,17 @@ export { countEvents, eventMetrics, type EventCounts, type EventMetrics } from '
 export { evaluateDetectors, evaluateDetector, type DetectorReport, type SeriesResult } from './eval/evaluation';
 export { DETECTOR_PRESETS, PRESET_NAMES, resolveDetector, type DetectorDefinition, type PresetName } from './eval/detector-catalog';
 
-// Synthetic billing ground truth
+// Synthetic billing ground truth (the one generator; @costwatch/synthetic renders it as billing records)
 export { generateSyntheticBilling, type SyntheticBillingOptions } from './synthetic/synthetic-billing.generator';
 export { toLabelledSeries, SYNTHETIC_GROUP } from './synthetic/synthetic-billing.labels';
-export type { InjectedAnomaly, InjectedAnomalyKind, SyntheticBillingDataset, SyntheticSeries } from './synthetic/synthetic-billing.types';
+export { PARAMETER_RANGES, positionInPart, valueAt, partOf, type ParameterRange, type ParameterRanges, type ParameterName, type RangePart } from './synthetic/parameter-ranges';
+export {
+  ANOMALY_KINDS,
+  type ChargeLine,
+  type InjectedAnomaly,
+  type InjectedAnomalyKind,
+  type Seasonality,
+  type SeriesArchetype,
+  type SyntheticBillingDataset,
+  type SyntheticSeries,
+} from './synthetic/synthetic-billing.types';

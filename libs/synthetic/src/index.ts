@@ -1,4 +1,2 @@
-export * from './random';
-export * from './catalog';
 export * from './synthetic-billing';
 export * from './expected-totals';

@@ -51,10 +51,21 @@ describe('SyntheticBilling', () => {
     expect(amountAt(spike.serviceId, spike.projectId, spike.start)!).toBeGreaterThan(2 * amountAt(spike.serviceId, spike.projectId, before)!);
   });
 
-  it('bills month-start purchases', () => {
-    const billing = new SyntheticBilling({ ...small, start: '2026-09-30', days: 2 });
-    const purchases = [...billing.hours()].flatMap((h) => h.records).filter((r) => r.chargeCategory === 'Purchase');
+  it('bills month-start purchases on their own lines, credits as negative Credit records and tax as Tax records', () => {
+    const billing = new SyntheticBilling({ start: '2026-09-30', days: 3, warmupDays: 1 });
+    const records = [...billing.hours()].flatMap((h) => h.records);
+    const purchases = records.filter((r) => r.chargeCategory === 'Purchase');
     expect(purchases.length).toBeGreaterThan(0);
-    expect(purchases.every((r) => r.periodStart === '2026-10-01T00:00:00.000Z')).toBe(true);
+    expect(purchases.every((r) => r.periodStart === '2026-10-01T00:00:00.000Z' && r.serviceId.endsWith('-reserved'))).toBe(true);
+    const credits = records.filter((r) => r.chargeCategory === 'Credit');
+    expect(credits.length).toBeGreaterThan(0);
+    expect(credits.every((r) => r.amount.startsWith('-') && billingRecordSchema.safeParse(r).success)).toBe(true);
+    expect(records.filter((r) => r.chargeCategory === 'Tax').every((r) => r.serviceId === 'tax' && r.periodStart.endsWith('T00:00:00.000Z'))).toBe(true);
+  });
+
+  it('delivers some hours late: first sent hours after their period, with the final amount', () => {
+    const billing = new SyntheticBilling({ ...small, lateDataRate: 0.05 });
+    const late = [...billing.hours()].flatMap(({ hourStart, records }) => records.filter((r) => Date.parse(r.periodStart) < hourStart.getTime() && r.collectedAt === new Date(hourStart.getTime() + 2 * 3_600_000).toISOString()));
+    expect(late.length).toBeGreaterThan(0);
   });
 });
