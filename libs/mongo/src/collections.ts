@@ -7,6 +7,8 @@ export const Collections = {
   days: 'billing_days',
   archiveDays: 'archive_days',
   detectorSeriesState: 'detector_series_state',
+  /** Days the detector learned are closed, from billing.day-closed.v1 (its own record, not billing_days). */
+  detectorClosedDays: 'detector_closed_days',
   anomalies: 'billing_anomalies',
   notifications: 'notification_state',
   notificationLog: 'notification_log',

@@ -4,9 +4,10 @@ import { KafkaModule } from '@costwatch/kafka';
 import { MongoModule } from '@costwatch/mongo';
 import { ObservabilityModule } from '@costwatch/observability';
 import { DetectorMetrics } from './application/detector-metrics';
+import { DayClosedUseCase } from './application/day-closed.use-case';
 import { JudgeDailyTotalsUseCase } from './application/judge-daily-totals.use-case';
 import { JudgeSnapshotsUseCase } from './application/judge-snapshots.use-case';
-import { ANOMALY_EVENTS, ANOMALY_STORE, BASELINE_SOURCE, DAILY_SETTINGS, DETECTOR_SETTINGS, RULE_BOOK, SERIES_STATE_STORE, type DailySettings, type DetectorSettings } from './application/ports';
+import { ANOMALY_EVENTS, ANOMALY_STORE, BASELINE_SOURCE, CLOSED_DAYS, DAILY_SETTINGS, DETECTOR_SETTINGS, RULE_BOOK, SERIES_STATE_STORE, type DailySettings, type DetectorSettings } from './application/ports';
 import { globalRuleSettings, type DetectorConfig } from './config/detector.config';
 import { DailyTotalsConsumer } from './consumers/daily-totals.consumer';
 import { CONSUMER_SETTINGS, HourlySnapshotsConsumer, type ConsumerSettings } from './consumers/hourly-snapshots.consumer';
@@ -14,6 +15,7 @@ import { RuleBook } from './domain/detection-rules';
 import { AnomaliesRepository } from './infra/anomalies.repository';
 import { AnomalyEventsPublisher } from './infra/anomaly-events.publisher';
 import { BaselinesRepository } from './infra/baselines.repository';
+import { ClosedDaysRepository } from './infra/closed-days.repository';
 import { SeriesStateRepository } from './infra/series-state.repository';
 import { StorageInitializer } from './infra/storage.initializer';
 
@@ -61,16 +63,19 @@ export class AppModule {
         { provide: RULE_BOOK, useValue: new RuleBook(globalRuleSettings(config), config.DETECTION_OVERRIDES, config.DETECTION_CURRENCY_UNITS) },
         { provide: DetectorMetrics, useFactory: (registry: Registry) => new DetectorMetrics(registry), inject: [Registry] },
         BaselinesRepository,
+        ClosedDaysRepository,
         SeriesStateRepository,
         AnomaliesRepository,
         AnomalyEventsPublisher,
         { provide: BASELINE_SOURCE, useExisting: BaselinesRepository },
+        { provide: CLOSED_DAYS, useExisting: ClosedDaysRepository },
         { provide: SERIES_STATE_STORE, useExisting: SeriesStateRepository },
         { provide: ANOMALY_STORE, useExisting: AnomaliesRepository },
         { provide: ANOMALY_EVENTS, useExisting: AnomalyEventsPublisher },
         StorageInitializer,
         JudgeSnapshotsUseCase,
         JudgeDailyTotalsUseCase,
+        DayClosedUseCase,
         HourlySnapshotsConsumer,
         DailyTotalsConsumer,
       ],

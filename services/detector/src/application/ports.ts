@@ -6,8 +6,8 @@ export type { JudgedBaseline };
 
 /**
  * The baseline of a series as of a date: `found`; `none` — there is no history and there
- * will be none (the previous day is closed, or never had data); `not-yet` — the previous day
- * has data but is not closed, so its baseline is still to be written and the hour must wait.
+ * will be none (the previous day, or a later one, is closed); `not-yet` — no day from the
+ * previous one on is known closed, so the baseline may still be written and the hour waits.
  */
 export type BaselineLookup = { status: 'found'; baseline: JudgedBaseline } | { status: 'none' } | { status: 'not-yet' };
 
@@ -16,6 +16,17 @@ export interface BaselineSource {
   lookup(asOf: string, seriesId: string): Promise<BaselineLookup>;
   /** The daily-total baseline as of `asOf`; null when the series has no daily history. */
   daily(asOf: string, seriesId: string): Promise<JudgedBaseline | null>;
+}
+
+/**
+ * The days the detector knows are closed, learned from billing.day-closed.v1 and kept in
+ * its own collection. Days close in order, so once a day is closed every earlier day with
+ * data is too: a day is final when it or any later day is closed.
+ */
+export interface ClosedDays {
+  markClosed(date: string): Promise<void>;
+  /** Whether `date` can no longer change its baselines (it, or a later day, is closed). */
+  isFinal(date: string): Promise<boolean>;
 }
 
 /** A snapshot the detector accepted but could not judge yet (its baseline is not written). */
@@ -68,6 +79,7 @@ export interface AnomalyEventsPort {
 }
 
 export const BASELINE_SOURCE = Symbol('BASELINE_SOURCE');
+export const CLOSED_DAYS = Symbol('CLOSED_DAYS');
 export const SERIES_STATE_STORE = Symbol('SERIES_STATE_STORE');
 export const ANOMALY_STORE = Symbol('ANOMALY_STORE');
 export const ANOMALY_EVENTS = Symbol('ANOMALY_EVENTS');

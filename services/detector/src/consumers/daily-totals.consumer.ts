@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { dailyTotalEventSchema, dayClosedEventSchema, type TopicNames } from '@costwatch/contracts';
 import { EventConsumer, EventPublisher, KafkaMetrics, TOPIC_NAMES } from '@costwatch/kafka';
 import { ROOT_LOGGER, Readiness, keepTrying } from '@costwatch/observability';
+import { DayClosedUseCase } from '../application/day-closed.use-case';
 import { JudgeDailyTotalsUseCase } from '../application/judge-daily-totals.use-case';
 import { CONSUMER_SETTINGS, type ConsumerSettings } from './hourly-snapshots.consumer';
 
@@ -12,7 +13,8 @@ export const dailyGroupIds = (groupId: string) => ({ dailyTotals: `${groupId}-da
 
 /**
  * billing.daily-totals.v1 → JudgeDailyTotalsUseCase (every series' total when its day closes)
- * and billing.day-closed.v1 → collection gaps (domains that sent nothing that day).
+ * and billing.day-closed.v1 → DayClosedUseCase (collection gaps, and the hours waiting for
+ * the baselines that day wrote).
  */
 @Injectable()
 export class DailyTotalsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +27,7 @@ export class DailyTotalsConsumer implements OnApplicationBootstrap, OnApplicatio
     publisher: EventPublisher,
     metrics: KafkaMetrics,
     judge: JudgeDailyTotalsUseCase,
+    dayClosed: DayClosedUseCase,
     readiness: Readiness,
     @Inject(CONSUMER_SETTINGS) settings: ConsumerSettings,
     @Inject(TOPIC_NAMES) topics: TopicNames,
@@ -59,7 +62,7 @@ export class DailyTotalsConsumer implements OnApplicationBootstrap, OnApplicatio
         topic: topics.dayClosed,
         schema: dayClosedEventSchema,
         retry: { maxAttempts: settings.maxAttempts },
-        handle: (event) => judge.dayClosed(event.payload),
+        handle: (event) => dayClosed.execute(event.payload),
       },
       publisher,
       logger,

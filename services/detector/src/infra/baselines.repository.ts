@@ -4,13 +4,7 @@ import pLimit from 'p-limit';
 import { baselineDocumentId, type BaselineDocument, type StoredResolution, type StoredSeasonal, type StoredStats } from '@costwatch/contracts';
 import { DAY_OF_WEEK, HOUR_OF_WEEK, type BaselineStats, type SeasonalLayout } from '@costwatch/detection';
 import { Collections, MONGO_DB } from '@costwatch/mongo';
-import type { BaselineLookup, BaselineSource, JudgedBaseline } from '../application/ports';
-
-/** billing_days as the aggregator keeps it: a day with data, closed once its baselines are written. */
-interface DayDocument {
-  _id: string;
-  closed: boolean;
-}
+import { CLOSED_DAYS, type BaselineLookup, type BaselineSource, type ClosedDays, type JudgedBaseline } from '../application/ports';
 
 /** As-of dates whose baselines stay cached (live traffic needs one or two; a replay walks forward). */
 const CACHED_DATES = 4;
@@ -59,35 +53,29 @@ export function toDailyBaseline(doc: BaselineDocument, daily: StoredResolution):
 /**
  * Baselines by `_id` only (the primary index on MongoDB, pushed down on FerretDB), cached per
  * as-of date: a baseline never changes once its day is closed. Whether the previous day is
- * closed is read first, once for every lookup in flight: while it is open every lookup is
- * "not-yet" (not cached) without a baseline read; once it is closed its baselines are all
- * written (day closing marks the day last), so a miss is "none" (cached). A previous day
- * that never had data gives "none" for a missing baseline, not cached.
+ * final comes from the detector's own record of billing.day-closed.v1 (ClosedDays): while it
+ * is not, every lookup is "not-yet" without a baseline read; once it is, the baselines as of
+ * the next day are all written (the event follows them), so a miss is "none". Both are cached.
  */
 @Injectable()
 export class BaselinesRepository implements BaselineSource {
   private readonly baselines: Collection<BaselineDocument>;
-  private readonly days: Collection<DayDocument>;
   private readonly cache = new Map<string, Map<string, BaselineDocument | null>>();
-  private readonly closedDays = new Set<string>();
-  /** Day-status reads in flight, shared by every lookup that needs the same day. */
-  private readonly dayReads = new Map<string, Promise<DayDocument | null>>();
   private readonly limit = pLimit(LOOKUP_CONCURRENCY);
 
-  constructor(@Inject(MONGO_DB) db: Db) {
+  constructor(
+    @Inject(MONGO_DB) db: Db,
+    @Inject(CLOSED_DAYS) private readonly closedDays: ClosedDays,
+  ) {
     this.baselines = db.collection<BaselineDocument>(Collections.baselines);
-    this.days = db.collection<DayDocument>(Collections.days);
   }
 
   async lookup(asOf: string, seriesId: string): Promise<BaselineLookup> {
     const cached = this.cache.get(asOf)?.get(seriesId);
     if (cached !== undefined) return cached ? { status: 'found', baseline: toJudgedBaseline(cached) } : { status: 'none' };
-    const previousDay = addDays(asOf, -1);
-    const day = this.closedDays.has(previousDay) ? { closed: true } : await this.readDay(previousDay);
-    if (day !== null && !day.closed) return { status: 'not-yet' };
+    if (!(await this.closedDays.isFinal(addDays(asOf, -1)))) return { status: 'not-yet' };
     const doc = await this.read(asOf, seriesId);
-    // With no data the previous day may still get some (and then a baseline): not final.
-    if (day !== null || doc) this.remember(asOf, seriesId, doc);
+    this.remember(asOf, seriesId, doc);
     return doc ? { status: 'found', baseline: toJudgedBaseline(doc) } : { status: 'none' };
   }
 
@@ -105,20 +93,6 @@ export class BaselinesRepository implements BaselineSource {
 
   private read(asOf: string, seriesId: string): Promise<BaselineDocument | null> {
     return this.limit(() => this.baselines.findOne({ _id: baselineDocumentId(asOf, seriesId) }));
-  }
-
-  private readDay(day: string): Promise<DayDocument | null> {
-    let read = this.dayReads.get(day);
-    if (!read) {
-      read = this.limit(() => this.days.findOne({ _id: day })).then((doc) => {
-        if (doc?.closed) this.closedDays.add(day);
-        return doc;
-      });
-      const forget = () => this.dayReads.delete(day);
-      void read.then(forget, forget);
-      this.dayReads.set(day, read);
-    }
-    return read;
   }
 
   private remember(asOf: string, seriesId: string, baseline: BaselineDocument | null): void {
