@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import pino from 'pino';
@@ -10,6 +9,15 @@ import { testEndpoints, uniqueName, waitFor } from '@costwatch/testing';
 import { anomalyFixture } from '../src/testing/anomaly.fixture';
 
 const endpoints = testEndpoints();
+
+/** What rsyslog wrote: the local stack's file (SYSLOG_FILE); without it the syslog assertions could not run, so the test fails. */
+function syslogFile(): string {
+  const file = endpoints.syslog.file;
+  if (!file) throw new Error('SYSLOG_FILE is not set: this test reads what the receiving rsyslog wrote (the global setup exports it for the local stack; set it when SYSLOG_HOST points elsewhere)');
+  return file;
+}
+
+const syslogLines = (file: string, domain: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line.includes(`domain="${domain}"`)) : []);
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -35,6 +43,7 @@ describe('notifier service process (dist/services/notifier/src/main.js)', () => 
 
   beforeAll(async () => {
     if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+    syslogFile();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     child = spawn(process.execPath, [entry], {
@@ -90,8 +99,8 @@ describe('notifier service process (dist/services/notifier/src/main.js)', () => 
         const found = await alerts(domain);
         return found.length > 0 ? found : undefined;
       }, 'the alert in Alertmanager');
-      const file = endpoints.syslog.file;
-      if (file) await waitFor(() => (readFileSync(file, 'utf8').includes(`domain="${domain}"`) ? true : undefined), 'the syslog line');
+      const file = syslogFile();
+      await waitFor(() => (syslogLines(file, domain).some((line) => line.includes('BILLING_ANOMALY')) ? true : undefined), `the BILLING_ANOMALY line in ${file}`);
 
       // The sweep (every 2 s here) re-sends it with a later endsAt.
       await waitFor(async () => {
@@ -101,6 +110,8 @@ describe('notifier service process (dist/services/notifier/src/main.js)', () => 
 
       await publisher.publish(topic, anomalyEventSchema, [{ key: domain, event: createEnvelope('billing.anomaly', 'detector', anomaly('resolved')) }]);
       await waitFor(async () => ((await alerts(domain)).length === 0 ? true : undefined), 'the resolution');
+      await waitFor(() => (syslogLines(file, domain).some((line) => line.includes('BILLING_RESOLVED')) ? true : undefined), `the BILLING_RESOLVED line in ${file}`);
+      expect(syslogLines(file, domain).map((line) => /BILLING_(ANOMALY|RESOLVED)/.exec(line)?.[0])).toEqual(['BILLING_ANOMALY', 'BILLING_RESOLVED']);
 
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('costwatch_notifications_sent_total{channel="alertmanager",service="notifier"} 2');
