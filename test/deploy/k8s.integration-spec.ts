@@ -545,9 +545,21 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       expect(one<Deployment>(build('base'), 'Deployment', 'collector').spec.replicas).toBe(1);
     });
 
-    it('runs the daily report at 01:30 UTC into /reports on a persistent claim', () => {
+    it('runs the daily report at 04:30 UTC, after yesterday can close, into /reports on a persistent claim', () => {
       const cronJob = one<CronJob>(build('base'), 'CronJob', 'daily-report');
-      expect(cronJob.spec.schedule).toBe('30 1 * * *');
+      expect(cronJob.spec.schedule).toBe('30 4 * * *');
+      // Day D closes when the aggregator's watermark passes D+1 00:00 + DAY_CLOSE_GRACE_HOURS. The
+      // hour starting then is collected by the first HOURLY_CRON run after it ends, and a
+      // partition carrying a single series moves its watermark only with the hour after that.
+      const configMap = one<ConfigMap>(build('base'), 'ConfigMap', 'costwatch-config').data ?? {};
+      const graceHours = baselineConfigSchema.shape.DAY_CLOSE_GRACE_HOURS.parse(configMap['DAY_CLOSE_GRACE_HOURS'] || undefined);
+      const hourlyCron = collectorConfigSchema.shape.HOURLY_CRON.parse(configMap['HOURLY_CRON'] || undefined);
+      const [collectMinute, collectHour] = hourlyCron.split(' ');
+      expect(collectHour).toBe('*');
+      const closesBy = (graceHours + 2) * 60 + Number(collectMinute);
+      const [reportMinute, reportHour, ...everyDay] = cronJob.spec.schedule.split(' ');
+      expect(everyDay).toEqual(['*', '*', '*']);
+      expect(Number(reportHour) * 60 + Number(reportMinute)).toBeGreaterThan(closesBy);
       expect(cronJob.spec.timeZone).toBe('Etc/UTC');
       expect(cronJob.spec.concurrencyPolicy).toBe('Forbid');
       const template = cronJob.spec.jobTemplate.spec.template;

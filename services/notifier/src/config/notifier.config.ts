@@ -109,7 +109,7 @@ export const notifierConfigSchema = z.object({
   DASHBOARD_URL: httpUrl.optional(),
   RUNBOOK_URL: httpUrl.optional(),
 
-  /** Cron expression (UTC) for writing cost reports inside the service, e.g. `30 3 * * *`; unset: no scheduled reports. */
+  /** Cron expression (UTC) for writing cost reports inside the service, e.g. `30 4 * * *` (after yesterday can close, docs/reports.md); unset: no scheduled reports. */
   REPORT_SCHEDULE: z
     .string()
     .refine((text) => validateCronExpression(text).valid, { message: 'must be a cron expression such as "30 3 * * *"' })
