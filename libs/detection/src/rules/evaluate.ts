@@ -15,6 +15,8 @@ export interface Observation {
    * than `baseline.previousMonth` (streaming detectors keep their own history). NaN = unknown.
    */
   readonly previousMonthValue?: number;
+  /** The observation's EWMA z, from state the caller keeps per series (NaN or absent = unknown). */
+  readonly ewmaZ?: number;
 }
 
 const I = SCORE_INDEX;
@@ -66,6 +68,7 @@ const scratchScores = createScoreVector();
 export function evaluate(observation: Observation, baseline: BaselineStats, rule: DetectionRule | CompiledRule): Judgement {
   const compiled = 'predicate' in rule ? rule : compiledFor(rule);
   const scores = scratchScores;
+  scores[I.ewmaZ] = observation.ewmaZ ?? Number.NaN;
   const previousMonthValue = observation.previousMonthValue ?? previousMonthValueAt(baseline, observation.timestampMs);
   const verdict = judgeObservation(observation.timestampMs, observation.value, baseline, compiled, scores, previousMonthValue);
   return toJudgement(observation.timestampMs, verdict, scores, baseline, compiled);

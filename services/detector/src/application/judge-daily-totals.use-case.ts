@@ -5,7 +5,7 @@ import { MS, SCORE_INDEX, evaluate, type CompiledRule, type Judgement, type Scor
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook, windowOf } from '../domain/detection-rules';
-import { INTERMITTENT_BELOW, judgeValue, type JudgedBaseline } from '../domain/judge-value';
+import { INTERMITTENT_BELOW, ewmaOf, judgeValue, type JudgedBaseline } from '../domain/judge-value';
 import { advanceLifecycle, type Contributor, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import { toAnomaly } from './judge-snapshots.use-case';
@@ -111,7 +111,7 @@ export class JudgeDailyTotalsUseCase {
         this.metrics.daysJudged.inc({ verdict: 'stale' });
         continue;
       }
-      const judged = await this.judgeOne(seriesId, total);
+      const judged = await this.judgeOne(seriesId, total, state);
       const members = judged.anomalous && total.children ? await this.membersOf(total, judged) : undefined;
       // A roll-up that moved because its batch jobs ran as they do when they run is not news.
       const judgement = members && members.routineShare >= 0.5 ? { ...judged, anomalous: false, verdict: 'normal' as const, severity: null } : judged;
@@ -131,13 +131,16 @@ export class JudgeDailyTotalsUseCase {
     await this.flush(records, notices, [...changed]);
   }
 
-  private async judgeOne(seriesId: string, total: DailyTotal): Promise<Judgement> {
+  private async judgeOne(seriesId: string, total: DailyTotal, state: SeriesState): Promise<Judgement> {
     const rule = dailyRule(this.rules.ruleFor(seriesId, total), this.settings);
     const dayMs = dayMsOf(total.date);
     const baseline = await this.baselines.daily(total.date, seriesId);
     const value = approximate(total.amount);
     const withDrop = baseline !== null && alwaysOn(baseline, this.settings) ? { ...rule, dropToZeroMinExpected: this.settings.dropMin } : rule;
-    const judgement = judgeValue(dayMs, value, baseline, withDrop, dayMs);
+    const ewma = ewmaOf(state, rule, value);
+    const judgement = judgeValue(dayMs, value, baseline, withDrop, dayMs, 'full', ewma.z);
+    // Learned once per day, in order: a restated day is judged again, not learned again.
+    if (state.judged[total.date] === undefined && Object.keys(state.judged).every((date) => date < total.date)) ewma.learn();
     if (judgement.anomalous && (await this.hoursShowedIt(seriesId, total))) return { ...judgement, anomalous: false, verdict: 'normal', severity: null };
     return judgement;
   }

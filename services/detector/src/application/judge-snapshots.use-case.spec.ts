@@ -43,6 +43,28 @@ describe('JudgeSnapshotsUseCase', () => {
     expect(await t.registry.getSingleMetricAsString('costwatch_anomalies_open')).toContain('costwatch_anomalies_open 0');
   });
 
+  it('a rule testing ewmaZ fires on a spike against the series\' own EWMA, kept across a restart and learned once per hour', async () => {
+    const rule = { expression: 'ewmaZ > 6', minHistoryHours: 0 };
+    const steady = Array.from({ length: 20 }, (_, h) => snapshot(DAY, h, h % 2 === 0 ? '10' : '11'));
+    const run = async (restartAt?: number) => {
+      const t = detectorUnderTest(rule);
+      t.baselines.baselines.set(`${DAY}|${SERIES}`, flatBaseline(DAY, 100, 50));
+      let useCase = t.useCase;
+      for (const [i, hour] of steady.entries()) {
+        if (i === restartAt) useCase = t.restart();
+        // Every hour is delivered twice (a redelivery after a crash): learned once.
+        await useCase.execute(incoming(hour));
+        await useCase.execute(incoming(hour));
+      }
+      await useCase.execute(incoming(snapshot(DAY, 20, '14')));
+      return t.events.published.map((n) => [n.anomaly.state, n.anomaly.rule, n.anomaly.window.start]);
+    };
+    // The stored baseline (mean 100, std 50) sees nothing; the EWMA of 10/11 does.
+    const uninterrupted = await run();
+    expect(uninterrupted).toEqual([['firing', 'custom: ewmaZ > 6', '2026-03-10T20:00:00.000Z']]);
+    expect(await run(11)).toEqual(uninterrupted);
+  });
+
   it('replaying the same snapshots (same revisions) judges nothing again and publishes nothing', async () => {
     const t = detectorUnderTest();
     t.baselines.baselines.set(`${DAY}|${SERIES}`, flatBaseline(DAY));

@@ -5,7 +5,7 @@ import { MS, type CompiledRule } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook, windowOf } from '../domain/detection-rules';
-import { judgeValue } from '../domain/judge-value';
+import { ewmaOf, judgeValue } from '../domain/judge-value';
 import { advanceLifecycle, anomalyWindow, type JudgedHour, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import {
@@ -203,8 +203,10 @@ export class JudgeSnapshotsUseCase {
           continue;
         }
         const open = state.open;
+        const ewma = state.ewma?.count;
         this.judgeOne(id, state, item, lookup, lookups.has(`known|${item.snapshot.date}|${id}`), records, notices);
-        if (state.open !== open) lifecycleMoved = true;
+        // A learned EWMA is state a restart needs (redelivered hours are not learned twice).
+        if (state.open !== open || state.ewma?.count !== ewma) lifecycleMoved = true;
         this.metrics.detectionLag.observe(Math.max(0, now - item.occurredAtMs) / 1000);
       }
       state.pending = remaining;
@@ -259,7 +261,11 @@ export class JudgeSnapshotsUseCase {
     const { snapshot } = item;
     const rule = this.rules.ruleFor(id, snapshot);
     const hourMs = hourStartOf(snapshot);
-    const judged = judgeValue(hourMs, approximate(snapshot.amount), lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`), windowOf(rule));
+    const value = approximate(snapshot.amount);
+    const ewma = ewmaOf(state, rule, value);
+    const judged = judgeValue(hourMs, value, lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`), windowOf(rule), ewma.z);
+    // Learned once per hour, in order: a restated hour is judged again, not learned again.
+    if (state.judged[hourKeyOf(snapshot)] === undefined && (state.latestHourMs === null || hourMs > state.latestHourMs)) ewma.learn();
     // First-seen is news only where there was history before: the series' project or domain.
     const judgement = judged.verdict === 'first-seen' && !knownParent ? { ...judged, verdict: 'cold-start' as const, anomalous: false, severity: null } : judged;
     this.metrics.snapshotsJudged.inc({ verdict: judgement.verdict });

@@ -1,4 +1,5 @@
 import type { Anomaly, HourlySnapshot } from '@costwatch/contracts';
+import type { EwmaState } from '@costwatch/detection';
 import type { JudgedBaseline } from '../domain/judge-value';
 import type { OpenAnomaly } from '../domain/series-lifecycle';
 
@@ -45,6 +46,8 @@ export interface SeriesState {
   latestHourMs: number | null;
   pending: PendingSnapshot[];
   open: OpenAnomaly | null;
+  /** The series' EWMA, kept only when its rule tests `ewmaZ`. */
+  ewma?: EwmaState | null;
 }
 
 export interface SeriesStateStore {

@@ -21,7 +21,8 @@ describe('detector config', () => {
 
   it('a rule naming a score the service cannot compute (streaming state) stops startup, naming the setting and the score', () => {
     expect(problemsOf({ DETECTION_RULE: 'hst > 0.5' })).toEqual([expect.stringMatching(/^DETECTION_RULE: score "hst" need per-series streaming state/)]);
-    expect(problemsOf({ DETECTION_RULE: 'z > 3 OR ewmaZ > 4' })[0]).toMatch(/^DETECTION_RULE: .*"ewmaZ"/);
+    expect(problemsOf({ DETECTION_RULE: 'z > 3 OR hst > 0.9' })[0]).toMatch(/^DETECTION_RULE: .*"hst"/);
+    expect(problemsOf({ DETECTION_RULE: 'z > 3 OR ewmaZ > 4' })).toEqual([]);
     expect(problemsOf({ DETECTION_OVERRIDES: '[{"match":["project=p1"],"rule":"drift > 0"}]' })[0]).toMatch(/^DETECTION_OVERRIDES: .*"drift"/);
     expect(problemsOf({ DETECTION_PRESET: 'extreme' })).toEqual([]);
     expect(problemsOf({ DETECTION_PRESET: 'hst' })[0]).toMatch(/^DETECTION_PRESET: /);

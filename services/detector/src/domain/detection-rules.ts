@@ -2,6 +2,7 @@ import {
   DETECTOR_PRESETS,
   SEED_RULE,
   compileRule,
+  ewmaAlpha,
   parseDuration,
   parseThresholdExpression,
   scoresUsed,
@@ -40,17 +41,37 @@ export interface RuleSettings {
 }
 
 /**
- * Scores that need per-series streaming state (EWMA, half-space trees, ADWIN drift). The
- * service judges against stored as-of baselines and keeps no such state, so a rule naming
- * one of them would never fire: it is refused at startup instead.
+ * Scores that need per-series streaming state the service does not keep (half-space trees,
+ * ADWIN drift): a rule naming one of them would never fire, so it is refused at startup.
+ * `ewmaZ` is computed: its state is three numbers per series, kept in the series' state.
  */
-export const STREAMING_SCORES: ReadonlySet<ScoreName> = new Set<ScoreName>(['ewmaZ', 'hst', 'drift']);
+export const STREAMING_SCORES: ReadonlySet<ScoreName> = new Set<ScoreName>(['hst', 'drift']);
+
+/**
+ * The EWMA a rule using `ewmaZ` is judged against: half-life 12 observations (hours on the
+ * hourly path, days on the daily one), the evaluation CLI's default. Each observation is
+ * learned once, in order, after it is judged; a restated one is judged, not learned again.
+ */
+export const EWMA_HALF_LIFE_OBSERVATIONS = 12;
+export const EWMA_ALPHA = ewmaAlpha(EWMA_HALF_LIFE_OBSERVATIONS);
+
+const ewmaRules = new WeakMap<CompiledRule, boolean>();
+
+/** Whether the rule's expression tests `ewmaZ` (its series then keep an EWMA state). */
+export function usesEwma(rule: CompiledRule): boolean {
+  let uses = ewmaRules.get(rule);
+  if (uses === undefined) {
+    uses = scoresUsed(rule.expression).has('ewmaZ');
+    ewmaRules.set(rule, uses);
+  }
+  return uses;
+}
 
 /** Throws, naming the score, when the expression uses one the service cannot compute. */
 export function assertServiceScores(expression: string): void {
   const unsupported = [...scoresUsed(parseThresholdExpression(expression))].filter((score) => STREAMING_SCORES.has(score));
   if (unsupported.length > 0) {
-    throw new Error(`score${unsupported.length > 1 ? 's' : ''} ${unsupported.map((s) => `"${s}"`).join(', ')} need per-series streaming state, which the detector service does not keep (usable in the evaluation CLI only); the service computes z, ratio, delta, absDelta, relDelta, robustZ, seasonalZ and extremeZ`);
+    throw new Error(`score${unsupported.length > 1 ? 's' : ''} ${unsupported.map((s) => `"${s}"`).join(', ')} need per-series streaming state, which the detector service does not keep (usable in the evaluation CLI only); the service computes z, ratio, delta, absDelta, relDelta, robustZ, seasonalZ, extremeZ and ewmaZ`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { MS, evaluate, type BaselineStats, type CompiledRule, type Judgement } from '@costwatch/detection';
+import { MS, createEwmaState, evaluate, ewmaUpdate, ewmaZ, type BaselineStats, type CompiledRule, type EwmaState, type Judgement } from '@costwatch/detection';
+import { EWMA_ALPHA, EWMA_HALF_LIFE_OBSERVATIONS, usesEwma } from './detection-rules';
 
 /**
  * A baseline as judged: the statistics of the whole window, the share of observations with
@@ -41,12 +42,31 @@ function variant(cache: WeakMap<CompiledRule, CompiledRule>, rule: CompiledRule,
  * the statistics of its active observations when it costs something, and is normal when it
  * costs nothing; any other series against its whole window.
  */
-export function judgeValue(timestampMs: number, value: number, baseline: JudgedBaseline | null, rule: CompiledRule, asOfMs: number, window: 'full' | 'recent' = 'full'): Judgement {
-  if (baseline === null) return evaluate({ timestampMs, value }, emptyBaseline(asOfMs), rule);
-  if (window === 'recent') return evaluate({ timestampMs, value }, baseline.recent ?? emptyBaseline(asOfMs), rule);
+export function judgeValue(timestampMs: number, value: number, baseline: JudgedBaseline | null, rule: CompiledRule, asOfMs: number, window: 'full' | 'recent' = 'full', ewmaZ = Number.NaN): Judgement {
+  const observation = { timestampMs, value, ewmaZ };
+  if (baseline === null) return evaluate(observation, emptyBaseline(asOfMs), rule);
+  if (window === 'recent') return evaluate(observation, baseline.recent ?? emptyBaseline(asOfMs), rule);
   if (baseline.activeFraction < INTERMITTENT_BELOW && baseline.active !== null) {
-    if (value === 0) return evaluate({ timestampMs, value }, baseline.stats, variant(whileOff, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY, predicate: () => false })));
-    return evaluate({ timestampMs, value }, baseline.active, variant(whileActive, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY })));
+    if (value === 0) return evaluate(observation, baseline.stats, variant(whileOff, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY, predicate: () => false })));
+    return evaluate(observation, baseline.active, variant(whileActive, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY })));
   }
-  return evaluate({ timestampMs, value }, baseline.stats, rule);
+  return evaluate(observation, baseline.stats, rule);
+}
+
+/**
+ * The EWMA z of `value` for a rule that tests `ewmaZ` (NaN for any other rule), and `learn`,
+ * which folds the value into the state once it is judged: the state is the series' own, in
+ * order, so a replay computes the same figures. Until the EWMA has seen a half-life of
+ * observations its z is NaN (fires nothing): one or two values say nothing about spread.
+ */
+export function ewmaOf(holder: { ewma?: EwmaState | null }, rule: CompiledRule, value: number): { z: number; learn: () => void } {
+  if (!usesEwma(rule)) return { z: Number.NaN, learn: () => undefined };
+  const state = holder.ewma ?? createEwmaState();
+  return {
+    z: state.count >= EWMA_HALF_LIFE_OBSERVATIONS ? ewmaZ(state, value) : Number.NaN,
+    learn: () => {
+      ewmaUpdate(state, value, EWMA_ALPHA);
+      holder.ewma = state;
+    },
+  };
 }
