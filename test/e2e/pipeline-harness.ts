@@ -112,6 +112,16 @@ export class PipelineHarness {
     this.services.delete(service);
   }
 
+  /** kill -9: the process gets no chance to flush, commit or leave its groups. */
+  async kill(service: PipelineService): Promise<void> {
+    const process = this.services.get(service);
+    if (process && process.child.exitCode === null && process.child.signalCode === null) {
+      process.child.kill('SIGKILL');
+      await process.exited;
+    }
+    this.services.delete(service);
+  }
+
   async publish(records: readonly BillingRecord[]): Promise<void> {
     await this.collector.publishAll('synthetic', (async function* () {
       for (let i = 0; i < records.length; i += 2_000) yield { records: records.slice(i, i + 2_000), rejected: [] };

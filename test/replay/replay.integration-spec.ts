@@ -163,8 +163,15 @@ describe('replay for backfill', () => {
     ]);
   }, 240_000);
 
-  it('replaying the period from the S3 archive into an empty pipeline gives the same anomalies', async () => {
-    const run = await collectorCli(['replay-archive', '--from', FROM, '--to', TO], cliEnv(replayed));
+  it('replaying the period from the S3 archive into an empty pipeline, its detector killed -9 mid-stream, gives the same anomalies and notifications', async () => {
+    const running = collectorCli(['replay-archive', '--from', FROM, '--to', TO], cliEnv(replayed));
+    // Mid-stream: once the first anomaly is stored, with later spikes still to come.
+    await waitFor(async () => ((await anomaliesOf(replayed)).length > 0 ? true : undefined), 'the first replayed anomaly', 150_000, 200);
+    await replayed.kill('detector');
+    const beforeRestart = (await anomaliesOf(replayed)).filter((a) => a.state === 'resolved').length;
+    expect(beforeRestart).toBeLessThan(liveAnomalies.length);
+    await replayed.startService('detector');
+    const run = await running;
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`archive: published ${records.length} records`);
