@@ -2,7 +2,7 @@
 import type { Config } from 'jest';
 
 const config: Config = {
-  projects: ['<rootDir>/libs/*/jest.config.ts', '<rootDir>/services/*/jest.config.ts'],
+  projects: ['<rootDir>/libs/*/jest.config.ts', '<rootDir>/services/*/jest.config.ts', '<rootDir>/tools/demo/jest.config.ts'],
 };
 
 export default config;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { groupIdSetting, kafkaSettings, mongoSettings, parseConfig, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
+import { groupIdSetting, kafkaSettings, mongoSettings, parseConfig, port, withDefaultGroupIds, type WithGroupIds } from '@costwatch/config';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 const count = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
@@ -14,7 +14,16 @@ export const demoConfigSchema = z.object({
   ...mongoSettings,
   ALERTMANAGER_URL: z.url({ protocol: /^https?$/ }),
   SYSLOG_FILE: z.string().min(1),
+  // Where the notifier sends syslog (as scripts/services.mjs gives it), to tell whether it is up.
+  SYSLOG_HOST: z.string().min(1).default('127.0.0.1'),
+  SYSLOG_PORT: port.default(39514),
+  SYSLOG_PROTOCOL: z.enum(['udp', 'tcp', 'tls']).default('tcp'),
   COSTWATCH_CACHE_DIR: z.string().min(1).optional(),
+  COSTWATCH_RUN_DIR: z.string().min(1).optional(),
+  /** The services' first HTTP port, as scripts/services.mjs takes it (collector, then baseline, detector, notifier). */
+  COSTWATCH_SERVICES_PORT_BASE: z.coerce.number().int().min(1).max(65_532).default(8081),
+  /** How long the demo waits for the pipeline to catch up before it summarises what it has. */
+  DEMO_SETTLE_TIMEOUT_S: z.coerce.number().int().min(10).default(1_200),
   // Unset, each is `<KAFKA_TOPIC_PREFIX>costwatch-…`, as the services derive them.
   AGGREGATOR_GROUP_ID: groupIdSetting,
   ARCHIVER_GROUP_ID: groupIdSetting,

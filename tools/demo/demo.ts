@@ -7,10 +7,11 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import pino from 'pino';
-import { topicNames } from '@costwatch/contracts';
+import { deadLetterTopic, topicNames } from '@costwatch/contracts';
 import { createKafka, partitionLag } from '@costwatch/kafka';
 import { connectMongo } from '@costwatch/mongo';
 import { SyntheticBilling, type AnomalyLabel, type SyntheticOptions } from '@costwatch/synthetic';
+import { deliveryFailures, describeChannels, probeSyslog, readAlertmanager } from './channel-status';
 import { loadDemoConfig } from './demo.config';
 
 const DAY_MS = 86_400_000;
@@ -28,10 +29,13 @@ const start = config.SYNTHETIC_START;
 const days = config.SYNTHETIC_DAYS;
 const from = start.replace(/-/g, '');
 const to = new Date(Date.parse(`${start}T00:00:00Z`) + (days - 1) * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
-const runDir = join(config.COSTWATCH_CACHE_DIR ?? join(homedir(), '.cache', 'costwatch'), 'run', 'demo');
+// The run directory of this stack, as tools/infra and scripts/services.mjs choose it.
+const runDir = join(config.COSTWATCH_RUN_DIR ?? join(config.COSTWATCH_CACHE_DIR ?? join(homedir(), '.cache', 'costwatch'), 'run'), 'demo');
 const labelsFile = join(runDir, 'labels.json');
 const topics = topicNames(config.KAFKA_TOPIC_PREFIX);
-const servicePorts = { collector: 8081, baseline: 8082, detector: 8083, notifier: 8084 } as const;
+const portBase = config.COSTWATCH_SERVICES_PORT_BASE;
+const servicePorts = { collector: portBase, baseline: portBase + 1, detector: portBase + 2, notifier: portBase + 3 } as const;
+const notifierMetrics = `http://127.0.0.1:${servicePorts.notifier}/metrics`;
 
 /** The generator's settings, as the collector reads them (see collector.config.ts). */
 const syntheticOptions = (): Partial<SyntheticOptions> => ({
@@ -58,11 +62,6 @@ interface AnomalyDocument {
   contributors?: Array<{ dimension: string; value: string; share: number }>;
 }
 
-interface AlertmanagerAlert {
-  labels: Record<string, string>;
-  startsAt: string;
-}
-
 function collect(): Promise<void> {
   const cli = join(root, 'dist/services/collector/src/cli/main.js');
   return new Promise((done, fail) => {
@@ -72,8 +71,31 @@ function collect(): Promise<void> {
   });
 }
 
-/** Waits until every consumer group has committed everything in front of it, twice in a row. */
-async function settle(): Promise<number> {
+/** Messages on the anomalies' dead-letter topic: notices whose delivery retries ran out (0 before the topic exists). */
+async function deadLetteredNotices(): Promise<number> {
+  const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: 'costwatch-demo', logger: pino({ level: 'silent' }) });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(deadLetterTopic(topics.anomalies)).catch(() => []);
+    return offsets.reduce((n, o) => n + Number(o.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+interface Settled {
+  seconds: number;
+  /** Stages still behind when the demo stopped waiting (empty: caught up). */
+  behind: string[];
+}
+
+/**
+ * Waits until every consumer group has committed everything in front of it, twice in a row.
+ * It stops waiting, and the summary says so, after DEMO_SETTLE_TIMEOUT_S, or when only the
+ * notifier is behind and has not moved for a minute (a channel is down and it is retrying).
+ */
+async function settle(): Promise<Settled> {
   const kafka = createKafka({ brokers: [...config.KAFKA_BROKERS], clientId: 'costwatch-demo', logger: pino({ level: 'silent' }) });
   const admin = kafka.admin();
   await admin.connect();
@@ -86,22 +108,24 @@ async function settle(): Promise<number> {
   ];
   const started = Date.now();
   let quiet = 0;
+  let behind: string[] = [];
+  let notifierStuck = { lag: -1, since: Date.now() };
   try {
     while (quiet < 2) {
-      if (Date.now() - started > 20 * 60_000) throw new Error('the pipeline did not catch up within 20 minutes; see the service logs under ~/.cache/costwatch/run/services');
+      if (Date.now() - started > config.DEMO_SETTLE_TIMEOUT_S * 1000) break;
       const lags = await Promise.all(
-        stages.map(async ([name, groupId, topic]) => {
-          const lag = [...(await partitionLag(admin, groupId, topic)).values()].reduce((n, l) => n + l, 0);
-          return `${name} ${lag}`;
-        }),
+        stages.map(async ([name, groupId, topic]) => ({ name, lag: [...(await partitionLag(admin, groupId, topic)).values()].reduce((n, l) => n + l, 0) })),
       );
-      const behind = lags.filter((l) => !l.endsWith(' 0'));
+      behind = lags.filter((l) => l.lag > 0).map((l) => `${l.name} ${l.lag}`);
       quiet = behind.length === 0 ? quiet + 1 : 0;
       process.stderr.write(`\r  waiting for the pipeline: ${behind.length === 0 ? 'caught up' : `${behind.join(', ')} messages behind`}`.padEnd(100));
+      const notifierLag = lags.find((l) => l.name === 'notifier')?.lag ?? 0;
+      if (notifierLag !== notifierStuck.lag) notifierStuck = { lag: notifierLag, since: Date.now() };
+      if (behind.length === 1 && notifierLag > 0 && Date.now() - notifierStuck.since > 60_000) break;
       await new Promise((r) => setTimeout(r, 1_500));
     }
     process.stderr.write('\n');
-    return (Date.now() - started) / 1000;
+    return { seconds: (Date.now() - started) / 1000, behind: quiet >= 2 ? [] : behind };
   } finally {
     await admin.disconnect();
   }
@@ -119,7 +143,15 @@ const count = <T>(items: readonly T[], key: (item: T) => string) => {
   return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
 };
 
-async function summarize(wallSeconds: number, settleSeconds: number, runStarted: number, syslogOffset: number): Promise<void> {
+interface RunStart {
+  at: number;
+  syslogOffset: number;
+  failures: Record<string, number> | undefined;
+  deadLettered: number;
+}
+
+async function summarize(wallSeconds: number, settled: Settled, run: RunStart): Promise<void> {
+  const runStarted = run.at;
   const labels = JSON.parse(readFileSync(labelsFile, 'utf8')) as AnomalyLabel[];
   const period = { start: `${start}T00:00:00.000Z`, end: new Date(Date.parse(`${start}T00:00:00Z`) + days * DAY_MS).toISOString() };
   const dbName = config.MONGO_DB;
@@ -142,21 +174,31 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     const dayDocuments = await db.collection<{ domainId: string; recordCount: number }>('billing_daily').find({}, { projection: { domainId: 1, recordCount: 1 } }).toArray();
     const records = dayDocuments.filter((d) => ourDomains.has(d.domainId)).reduce((sum, d) => sum + d.recordCount, 0);
 
+    // A channel that is down is named in the summary, never a reason for it to fail.
     const alertmanagerUrl = config.ALERTMANAGER_URL.replace(/\/$/, '');
-    const active = ((await (await fetch(`${alertmanagerUrl}/api/v2/alerts?active=true&filter=${encodeURIComponent('alertname=~"BillingCostAnomaly|BillingCollectionGap"')}`)).json()) as AlertmanagerAlert[]).filter(
+    const alertmanager = await readAlertmanager(alertmanagerUrl, 'alertname=~"BillingCostAnomaly|BillingCollectionGap"');
+    const syslog = await probeSyslog(config.SYSLOG_HOST, config.SYSLOG_PORT, config.SYSLOG_PROTOCOL);
+    const channels = describeChannels({ alertmanager: alertmanager.probe, syslog }, run.failures, await deliveryFailures(notifierMetrics));
+    const deadLettered = (await deadLetteredNotices()) - run.deadLettered;
+    const active = alertmanager.alerts.filter(
       (a) => ourDomains.has(a.labels['domain'] ?? '') && overlaps({ start: a.startsAt, end: new Date(Date.parse(a.startsAt) + 1).toISOString() }, period, 0),
     );
     // What rsyslog wrote during this run (the file also holds earlier runs' lines).
     const syslogFile = config.SYSLOG_FILE;
-    const newLines = (existsSync(syslogFile) ? readFileSync(syslogFile) : Buffer.alloc(0)).subarray(syslogOffset).toString('utf8').split('\n');
+    const newLines = (existsSync(syslogFile) ? readFileSync(syslogFile) : Buffer.alloc(0)).subarray(run.syslogOffset).toString('utf8').split('\n');
     const noticeLines = newLines.filter((line) => /BILLING_(ANOMALY|RESOLVED)/.test(line) && ourDomains.has(/domain="([^"]+)"/.exec(line)?.[1] ?? ''));
     const totalLines = newLines.filter((line) => line.includes('BILLING_DAILY_TOTAL')).length;
     const syslogThisRun = delivered.filter((d) => d.channel === 'syslog' && d.at.getTime() >= runStarted).length;
 
     const out = (line = '') => process.stdout.write(`${line}\n`);
     out();
-    out(`costwatch demo: ${days} days of synthetic billing (${start} … ${to.slice(0, 4)}-${to.slice(4, 6)}-${to.slice(6)}), ${records} records stored, in ${wallSeconds.toFixed(0)} s (pipeline caught up ${settleSeconds.toFixed(0)} s after the last record was published)`);
+    const caughtUp =
+      settled.behind.length === 0
+        ? `pipeline caught up ${settled.seconds.toFixed(0)} s after the last record was published`
+        : `stopped waiting after ${settled.seconds.toFixed(0)} s with ${settled.behind.join(', ')} messages still behind`;
+    out(`costwatch demo: ${days} days of synthetic billing (${start} … ${to.slice(0, 4)}-${to.slice(4, 6)}-${to.slice(6)}), ${records} records stored, in ${wallSeconds.toFixed(0)} s (${caughtUp})`);
     out(`detector preset: ${config.DETECTION_PRESET}`);
+    if (channels.trouble.length > 0) out(`NOTE: ${channels.trouble.join('; ')}. The figures below are what reached each channel.`);
     out();
     out(`Injected anomalies: ${labels.length} (${count(labels, (l) => l.kind)})`);
     out(`  detected: ${detected.length} of ${labels.length}` + (detected.length < labels.length ? `; missed: ${labels.filter((l) => !detected.includes(l)).map((l) => `${l.kind} on ${l.projectId}/${l.serviceId} at ${l.start}`).join('; ')}` : ''));
@@ -174,15 +216,27 @@ async function summarize(wallSeconds: number, settleSeconds: number, runStarted:
     out();
     out(`Notices delivered (all runs, notification_log): ${count(delivered, (d) => `${d.channel}/${d.kind}`)}`);
     out(`  suppressed before delivery: ${count(suppressed, (s) => s.reason)}`);
-    out(`  Alertmanager now: ${active.length} active BillingCostAnomaly/BillingCollectionGap alerts for this period (MongoDB: ${firing.length} firing)`);
+    out(
+      alertmanager.probe.up
+        ? `  Alertmanager now: ${active.length} active BillingCostAnomaly/BillingCollectionGap alerts for this period (MongoDB: ${firing.length} firing)`
+        : `  Alertmanager now: not read, it is down (${alertmanager.probe.reason}); MongoDB: ${firing.length} firing`,
+    );
     const key = (domain?: string, project?: string, service?: string, rule?: string) => `${domain}/${project}/${service} ${rule}`;
     const firingKeys = new Set(firing.map((a) => key(a.series.domainId, a.series.projectId, a.series.serviceId, a.rule)));
     const held = active.filter((a) => !firingKeys.has(key(a.labels['domain'], a.labels['project'], a.labels['service'], a.labels['rule'])));
-    if (held.length > 0) {
+    if (alertmanager.probe.up && held.length > 0) {
       out(`    ${held.length} resolved in MongoDB but still active in Alertmanager: ${held.map((a) => key(a.labels['domain'], a.labels['project'], a.labels['service'], a.labels['rule'])).join('; ')}`);
       out('    (a flapping series is held at its last announced state until it has been stable for NOTIFY_FLAP_WINDOW)');
     }
-    out(`  syslog (this run): ${noticeLines.length} BILLING_ANOMALY/BILLING_RESOLVED lines (MongoDB: ${syslogThisRun} syslog deliveries), ${totalLines} BILLING_DAILY_TOTAL lines in ${syslogFile}`);
+    out(
+      `  syslog (this run): ${noticeLines.length} BILLING_ANOMALY/BILLING_RESOLVED lines (MongoDB: ${syslogThisRun} syslog deliveries), ${totalLines} BILLING_DAILY_TOTAL lines in ${syslogFile}` +
+        (syslog.up ? '' : `; the receiver is down (${syslog.reason})`),
+    );
+    out('Channels now:');
+    for (const line of channels.lines) out(line);
+    if (deadLettered > 0) {
+      out(`  ${deadLettered} notices ran out of delivery retries this run and wait on ${deadLetterTopic(topics.anomalies)}; once the channel is back, reprocess them with npm run collect -- reset-group (docs/replay.md)`);
+    }
     out();
     out('Where to look:');
     out(`  Alertmanager  ${alertmanagerUrl}/#/alerts   (API: ${alertmanagerUrl}/api/v2/alerts)`);
@@ -201,10 +255,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const syslogFile = config.SYSLOG_FILE;
   const syslogOffset = existsSync(syslogFile) ? statSync(syslogFile).size : 0;
+  const run: RunStart = { at: started, syslogOffset, failures: await deliveryFailures(notifierMetrics), deadLettered: await deadLetteredNotices() };
   process.stderr.write(`Publishing ${days} days of synthetic billing from ${start} through the collector…\n`);
   await collect();
-  const settleSeconds = await settle();
-  await summarize((Date.now() - started) / 1000, settleSeconds, started, syslogOffset);
+  const settled = await settle();
+  await summarize((Date.now() - started) / 1000, settled, run);
 }
 
 main().catch((error: unknown) => {
