@@ -53,7 +53,7 @@ export function settingsFileFor(choice: SettingsFileChoice): SettingsFile | unde
  *   DETECTION_PRESET: billing
  * ```
  *
- * A scalar is taken as written (`8081`, `true`, `20%`); a list of plain values becomes a
+ * A scalar is taken as written (`8081`, `true`, `20%`; empty or `~` is unset); a list of plain values becomes a
  * comma-separated list; a mapping or a list of mappings becomes JSON, for the JSON settings.
  * Unknown sections, unknown keys, a duplicate key or a syntax error stop startup naming
  * the file, the line and the key.
@@ -128,6 +128,8 @@ function settingText(node: Node | null): string | undefined {
   if (node === null) return undefined;
   if (isScalar(node)) {
     if (node.value === null || node.value === undefined) return undefined;
+    // An empty string counts as unset, as an empty environment variable does.
+    if (node.value === '') return undefined;
     return typeof node.value === 'string' ? node.value : (node.source ?? String(node.value));
   }
   if (isSeq(node)) {

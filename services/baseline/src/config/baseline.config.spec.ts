@@ -1,5 +1,10 @@
+import { resolve } from 'node:path';
 import { configProblems } from '@costwatch/config';
 import { loadBaselineConfig } from './baseline.config';
+
+/** config/settings.example.yaml, as shipped: it must load. */
+const example = resolve(__dirname, '../../../../config/settings.example.yaml');
+
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' };
 
@@ -33,5 +38,12 @@ describe('baseline config: consumer group ids', () => {
   it('are used as given when set (an empty value counts as unset)', () => {
     const config = loadBaselineConfig({ ...base, KAFKA_TOPIC_PREFIX: 'staging.', AGGREGATOR_GROUP_ID: 'agg', ARCHIVER_GROUP_ID: '' });
     expect(config).toMatchObject({ AGGREGATOR_GROUP_ID: 'agg', ARCHIVER_GROUP_ID: 'staging.costwatch-archiver' });
+  });
+});
+
+describe('baseline config: the example settings file', () => {
+  it('loads config/settings.example.yaml with the secrets from the environment', () => {
+    const config = loadBaselineConfig({ COSTWATCH_CONFIG: example, MONGO_URL: 'mongodb://mongo:27017/', S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' });
+    expect(config).toMatchObject({ HTTP_PORT: 8082, KAFKA_BROKERS: ['kafka-1:9092', 'kafka-2:9092'], S3_BUCKET: 'costwatch-billing', DAY_CLOSE_GRACE_HOURS: 2, AGGREGATOR_GROUP_ID: 'costwatch-aggregator' });
   });
 });

@@ -1,8 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { configProblems } from '@costwatch/config';
 import { loadCollectorCliConfig, loadCollectorConfig, loadReplayArchiveConfig } from './collector.config';
+
+/** config/settings.example.yaml, as shipped: it must load. */
+const example = resolve(__dirname, '../../../../config/settings.example.yaml');
+
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092' };
 const problemsOf = (env: Record<string, string>): string[] => configProblems(() => loadCollectorConfig({ ...base, ...env }));
@@ -43,5 +47,12 @@ describe('collector config', () => {
       writeFileSync(path, 'common:\n  KAFKA_BROKERS: kafka:9092\ncollector:\n  DETECTION_PRESET: billing\n');
       expect(configProblems(() => loadCollectorConfig({ COSTWATCH_CONFIG: path }))).toEqual([`collector.DETECTION_PRESET (${path}:4): unknown setting of the collector`]);
     });
+  });
+});
+
+describe('collector config: the example settings file', () => {
+  it('loads config/settings.example.yaml for the service and the CLIs', () => {
+    expect(loadCollectorConfig({ COSTWATCH_CONFIG: example })).toMatchObject({ HTTP_PORT: 8081, COLLECTOR_SOURCES: ['synthetic'], DAILY_CRON: '30 0 * * *' });
+    expect(loadReplayArchiveConfig({ S3_ACCESS_KEY_ID: 'id', S3_SECRET_ACCESS_KEY: 'secret' }, example).S3_ENDPOINT).toBe('http://minio:9000');
   });
 });

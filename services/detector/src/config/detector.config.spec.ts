@@ -1,5 +1,9 @@
+import { resolve } from 'node:path';
 import { configProblems } from '@costwatch/config';
 import { globalRuleSettings, loadDetectorConfig } from './detector.config';
+
+/** config/settings.example.yaml, as shipped: it must load. */
+const example = resolve(__dirname, '../../../../config/settings.example.yaml');
 
 const base = { KAFKA_BROKERS: '127.0.0.1:9092', MONGO_URL: 'mongodb://127.0.0.1:27017/' };
 
@@ -55,5 +59,14 @@ describe('detector config', () => {
   it('the group id carries KAFKA_TOPIC_PREFIX unless DETECTOR_GROUP_ID is set', () => {
     expect(loadDetectorConfig({ ...base, KAFKA_TOPIC_PREFIX: 'staging.' }).DETECTOR_GROUP_ID).toBe('staging.costwatch-detector');
     expect(loadDetectorConfig({ ...base, KAFKA_TOPIC_PREFIX: 'staging.', DETECTOR_GROUP_ID: 'mine' }).DETECTOR_GROUP_ID).toBe('mine');
+  });
+});
+
+describe('detector config: the example settings file', () => {
+  it('loads config/settings.example.yaml, its YAML overrides and currency units as the JSON settings', () => {
+    const config = loadDetectorConfig({ COSTWATCH_CONFIG: example, MONGO_URL: 'mongodb://mongo:27017/' });
+    expect(config).toMatchObject({ HTTP_PORT: 8083, DETECTION_PRESET: 'billing', DETECTION_MIN_REL_DELTA: 0.2 });
+    expect(config.DETECTION_OVERRIDES).toHaveLength(1);
+    expect(config.DETECTION_CURRENCY_UNITS['KRW']).toBe(1400);
   });
 });

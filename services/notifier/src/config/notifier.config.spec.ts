@@ -1,6 +1,10 @@
+import { resolve } from 'node:path';
 import { ConfigError } from '@costwatch/config';
 import { loadNotifierConfig } from './notifier.config';
 import { parseDuration } from './duration';
+
+/** config/settings.example.yaml, as shipped: it must load. */
+const example = resolve(__dirname, '../../../../config/settings.example.yaml');
 
 const env = {
   KAFKA_BROKERS: '127.0.0.1:9092',
@@ -123,5 +127,13 @@ describe('notifier config', () => {
 
   it('never echoes a bad webhook URL back (it is a secret)', () => {
     expect(problems({ SLACK_WEBHOOK_URL: 'ftp://hooks.slack.example/T000/B000/SECRET' }).join('\n')).not.toContain('SECRET');
+  });
+});
+
+describe('notifier config: the example settings file', () => {
+  it('loads config/settings.example.yaml, its silences written as YAML', () => {
+    const config = loadNotifierConfig({ COSTWATCH_CONFIG: example, MONGO_URL: 'mongodb://mongo:27017/' });
+    expect(config).toMatchObject({ HTTP_PORT: 8084, SYSLOG_PORT: 514, SYSLOG_PROTOCOL: 'tcp', NOTIFY_TIMEZONE: 'Asia/Seoul', ALERTMANAGER_URLS: ['http://alertmanager-1:9093', 'http://alertmanager-2:9093'] });
+    expect(config.NOTIFY_SILENCES).toEqual([expect.objectContaining({ comment: 'load test', endsAt: Date.parse('2027-01-01T00:00:00Z') })]);
   });
 });
