@@ -61,7 +61,7 @@ export { scoreNabFile, normaliseNabScore, scaledSigmoid, probationLength, NAB_PR
 export { alertOnsets } from './eval/alert-episodes';
 export { countEvents, eventMetrics, type EventCounts, type EventMetrics } from './eval/event-metrics';
 export { evaluateDetectors, evaluateDetector, type DetectorReport, type SeriesResult } from './eval/evaluation';
-export { DETECTOR_PRESETS, PRESET_NAMES, resolveDetector, type DetectorDefinition, type PresetName } from './eval/detector-catalog';
+export { DETECTOR_PRESETS, PRESET_NAMES, DEFAULT_PRESET, resolveDetector, type DetectorDefinition, type PresetName } from './eval/detector-catalog';
 
 // Synthetic billing ground truth (the one generator; @costwatch/synthetic renders it as billing records)
 export { generateSyntheticBilling, type SyntheticBillingOptions } from './synthetic/synthetic-billing.generator';

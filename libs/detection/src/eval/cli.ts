@@ -5,6 +5,8 @@ import { runEvalCommand } from './eval-command';
 /**
  * `npm run eval -- --dataset <dir> [--detector <spec…>] [--json <out>]`
  * `npm run eval -- --generate-synthetic <dir> [--seed 42] [--days 120]`
+ * `npm run eval -- --protocol [--nab <dir>|off] [--detector <preset…>] [--json <out>] [--write-doc docs/detection.md]`
+ *   (`npm run eval:tables` regenerates the tables of docs/detection.md)
  */
 try {
   runEvalCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

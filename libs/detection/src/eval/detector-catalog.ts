@@ -73,6 +73,12 @@ export type PresetName = keyof typeof DETECTOR_PRESETS;
 
 export const PRESET_NAMES = Object.keys(DETECTOR_PRESETS) as PresetName[];
 
+/**
+ * The preset the services judge with by default (services/detector's `DETECTION_PRESET`
+ * default; a spec there checks the two agree). Evaluation output marks it `"default": true`.
+ */
+export const DEFAULT_PRESET: PresetName = 'billing';
+
 export interface DetectorDefinition {
   /** The spec as given (preset name plus overrides). */
   readonly name: string;
@@ -110,6 +116,7 @@ export function buildFactory(label: string, params: DetectorParams): SeriesDetec
       firstSeen: params.firstSeen === null ? null : { minObserved: params.firstSeen },
       dropToZero: params.dropToZero === null ? null : { minExpected: params.dropToZero },
       recurring: params.recurring === null ? null : { tolerance: params.recurring },
+      zeroInflated: params.zeroInflated === 'on',
     });
     return new RuleDetector({
       rule,

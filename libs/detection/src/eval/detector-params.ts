@@ -68,6 +68,8 @@ export const detectorParamsSchema = z
     recurring: optionalNumber,
     /** `skip`: a series' history starts at its first non-zero value (new services). */
     leadingZeros: z.enum(['keep', 'skip']),
+    /** `on`: a zero hour of a series whose baseline holds zero hours is normal (intermittent series). */
+    zeroInflated: z.enum(['on', 'off']),
   })
   .strict();
 
@@ -96,6 +98,7 @@ export const DEFAULT_PARAMS: DetectorParamsInput = {
   firstSeen: 'off',
   recurring: 'off',
   leadingZeros: 'keep',
+  zeroInflated: 'off',
 };
 
 export class DetectorSpecError extends Error {

@@ -1,12 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DETECTOR_PRESETS, PRESET_NAMES, resolveDetector, type DetectorDefinition } from './detector-catalog';
+import { DETECTOR_PRESETS, PRESET_NAMES, resolveDetector, type DetectorDefinition, type PresetName } from './detector-catalog';
 import { generateSyntheticBilling } from '../synthetic/synthetic-billing.generator';
 import { toLabelledSeries } from '../synthetic/synthetic-billing.labels';
 import { evaluateDetectors } from './evaluation';
 import { loadNabCorpus } from './nab-corpus.loader';
 import { writeNabCorpus } from './nab-corpus.writer';
+import { locateNabCorpus } from './nab-location';
+import { formatProtocolTables, replaceTablesBlock } from './protocol/protocol-tables';
+import { runProtocol } from './protocol/run-protocol';
 import { formatReportTable, toJsonReport } from './report-table';
 
 export class UsageError extends Error {
@@ -39,6 +42,10 @@ export function runEvalCommand(argv: readonly string[], output: CommandOutput): 
     .addOption(new Option('--generate-synthetic <dir>', 'write the seeded synthetic billing ground truth in NAB layout and exit'))
     .addOption(new Option('--seed <n>', 'seed of the synthetic generator').default(42).argParser(integer))
     .addOption(new Option('--days <n>', 'days of hourly data to generate').default(120).argParser(integer))
+    .addOption(new Option('--protocol', 'tune every preset on one part of the data and report it on another (NAB halves, synthetic seeds and ranges)'))
+    .addOption(new Option('--nab <dir>', 'protocol: the NAB corpus (default: NAB_DATASET or the shared workspace); "off" for the synthetic part only'))
+    .addOption(new Option('--synthetic-size <days>x<projects>', 'protocol: size of each synthetic dataset').default('120x8'))
+    .addOption(new Option('--write-doc <file>', 'protocol: replace the tables block of this markdown file'))
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
@@ -52,6 +59,10 @@ export function runEvalCommand(argv: readonly string[], output: CommandOutput): 
     generateSynthetic?: string;
     seed: number;
     days: number;
+    protocol?: boolean;
+    nab?: string;
+    writeDoc?: string;
+    syntheticSize: string;
   }>();
 
   if (options.listDetectors === true) {
@@ -68,8 +79,12 @@ export function runEvalCommand(argv: readonly string[], output: CommandOutput): 
     );
     return;
   }
+  if (options.protocol === true) {
+    runProtocolCommand({ ...options, presets: options.detector.map(presetName) }, output);
+    return;
+  }
   const dataset = options.dataset;
-  if (dataset === undefined) throw new UsageError('--dataset <dir> is required (or --generate-synthetic <dir>, --list-detectors)');
+  if (dataset === undefined) throw new UsageError('--dataset <dir> is required (or --protocol, --generate-synthetic <dir>, --list-detectors)');
 
   const detectors: DetectorDefinition[] = options.detector.map((spec) => resolveDetector(spec));
   const corpus = loadNabCorpus(dataset);
@@ -90,6 +105,43 @@ export function runEvalCommand(argv: readonly string[], output: CommandOutput): 
   if (options.json !== undefined) {
     writeFileSync(options.json, `${JSON.stringify(toJsonReport(reports), null, 2)}\n`);
     stdout.write(`\nJSON written to ${options.json}\n`);
+  }
+}
+
+/** The command line that regenerates the tables (what docs/detection.md quotes). */
+export const TABLES_COMMAND = 'npm run eval:tables';
+
+function presetName(spec: string): PresetName {
+  if (!(PRESET_NAMES as readonly string[]).includes(spec)) throw new UsageError(`--protocol tunes presets by name; "${spec}" is not one (known: ${PRESET_NAMES.join(', ')})`);
+  return spec as PresetName;
+}
+
+function runProtocolCommand(options: { nab?: string; json?: string; writeDoc?: string; syntheticSize: string; presets: readonly PresetName[] }, output: CommandOutput): void {
+  const size = /^(\d+)x(\d+)$/.exec(options.syntheticSize);
+  if (size === null) throw new UsageError(`--synthetic-size must be <days>x<projects>, e.g. 120x8; got "${options.syntheticSize}"`);
+  const { stdout, stderr } = output;
+  let nabDirectory: string | undefined;
+  if (options.nab !== 'off') {
+    const located = options.nab === undefined ? locateNabCorpus() : { found: options.nab, candidates: [options.nab] };
+    if (located.found === undefined) throw new UsageError(`NAB corpus not found (set NAB_DATASET or --nab <dir>, or --nab off); looked in ${located.candidates.join(', ')}`);
+    nabDirectory = located.found;
+  }
+  const started = performance.now();
+  const results = runProtocol({
+    presets: options.presets,
+    syntheticShape: { days: Number(size[1]), projectsPerDomain: Number(size[2]) },
+    ...(nabDirectory === undefined ? {} : { nab: loadNabCorpus(nabDirectory) }),
+    onProgress: (message) => stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${message}\n`),
+  });
+  const block = formatProtocolTables(results, TABLES_COMMAND);
+  stdout.write(`${block}\n`);
+  if (options.json !== undefined) {
+    writeFileSync(options.json, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2)}\n`);
+    stdout.write(`\nJSON written to ${options.json}\n`);
+  }
+  if (options.writeDoc !== undefined) {
+    writeFileSync(options.writeDoc, replaceTablesBlock(readFileSync(options.writeDoc, 'utf8'), block));
+    stdout.write(`tables written to ${options.writeDoc}\n`);
   }
 }
 

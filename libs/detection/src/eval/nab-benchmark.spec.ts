@@ -1,18 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { resolveDetector } from './detector-catalog';
 import { evaluateDetector, type DetectorReport } from './evaluation';
 import type { LabelledSeries } from './labelled-series';
 import { loadNabCorpus } from './nab-corpus.loader';
+import { locateNabCorpus } from './nab-location';
 
-/**
- * The NAB corpus ships in the shared workspace, next to the repository: NAB_DATASET overrides.
- * A missing corpus fails the test rather than skipping it — a skipped benchmark proves nothing.
- */
+/** A missing corpus fails the test rather than skipping it — a skipped benchmark proves nothing. */
 function nabDirectory(): string {
-  const candidates = [process.env.NAB_DATASET, resolve(__dirname, '../../../../../shared/datasets/nab'), '/work/shared/datasets/nab'];
-  const found = candidates.find((dir): dir is string => dir !== undefined && existsSync(join(dir, 'labels', 'combined_windows.json')));
-  if (found === undefined) throw new Error(`NAB corpus not found (set NAB_DATASET); looked in ${candidates.filter(Boolean).join(', ')}`);
+  const { found, candidates } = locateNabCorpus();
+  if (found === undefined) throw new Error(`NAB corpus not found (set NAB_DATASET); looked in ${candidates.join(', ')}`);
   return found;
 }
 

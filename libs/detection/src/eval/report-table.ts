@@ -1,4 +1,5 @@
 import { formatDuration } from '../time/duration';
+import { DEFAULT_PRESET } from './detector-catalog';
 import type { DetectorReport } from './evaluation';
 
 interface Column {
@@ -38,10 +39,11 @@ export function formatReportTable(reports: readonly DetectorReport[]): string {
   return [header, '-'.repeat(header.length), ...cells.map(line)].join('\n');
 }
 
-/** The JSON report: one object per detector, per-series details included. */
+/** The JSON report: one object per detector, per-series details included; the services' default preset is marked `"default": true`. */
 export function toJsonReport(reports: readonly DetectorReport[]): object[] {
   return reports.map((report) => ({
     ...report,
+    default: report.detector === DEFAULT_PRESET,
     meanDetectionDelayMs: Number.isNaN(report.meanDetectionDelayMs) ? null : report.meanDetectionDelayMs,
   }));
 }

@@ -34,6 +34,14 @@ export interface DetectionRule {
    * purchases): verdict "recurring", not anomalous. Null (default) disables.
    */
   readonly recurring?: { readonly tolerance: number } | null;
+  /**
+   * Zero-inflated series: when the baseline already holds zero-cost hours (its minimum is at
+   * most 0 — intermittent jobs, batch runs, spot interruptions), an hour at or below the
+   * drop-to-zero level is one of the series' normal off hours: verdict "normal", neither
+   * drop-to-zero nor the expression. A job that stops switching off still fires (a cost where
+   * the slot expects none). Default false.
+   */
+  readonly zeroInflated?: boolean;
   readonly severity?: SeverityLevels;
 }
 
@@ -49,6 +57,7 @@ export interface CompiledRule {
   readonly dropToZeroMinExpected: number;
   readonly dropToZeroAtMost: number;
   readonly recurringTolerance: number;
+  readonly zeroInflated: boolean;
   readonly severity: SeverityLevels;
 }
 
@@ -69,6 +78,7 @@ export function compileRule(rule: DetectionRule): CompiledRule {
     dropToZeroMinExpected: rule.dropToZero ? rule.dropToZero.minExpected : Number.POSITIVE_INFINITY,
     dropToZeroAtMost: rule.dropToZero?.atMost ?? 0,
     recurringTolerance: rule.recurring ? rule.recurring.tolerance : -1,
+    zeroInflated: rule.zeroInflated ?? false,
     severity: rule.severity ?? DEFAULT_SEVERITY_LEVELS,
   };
 }

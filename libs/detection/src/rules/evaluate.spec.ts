@@ -212,3 +212,27 @@ describe('severityFromImpact', () => {
     expect(severityFromImpact(50, { warning: 100, critical: 1000 })).toBe('info');
   });
 });
+
+describe('zero-inflated guard (intermittent series)', () => {
+  const rule: DetectionRule = { name: 'zi', expression: 'z > 3 OR ratio > 2', expected: 'mean', dropToZero: { minExpected: 0.01 }, zeroInflated: true };
+  const intermittent = baseline({ min: 0, max: 20 });
+
+  it('an off hour of a series whose history has off hours is normal, not a drop to zero', () => {
+    expect(evaluate({ timestampMs: AT, value: 0 }, intermittent, rule).verdict).toBe('normal');
+    // The same zero on an always-on history (min 5) is still a drop to zero.
+    expect(evaluate({ timestampMs: AT, value: 0 }, baseline(), rule).verdict).toBe('drop-to-zero');
+  });
+
+  it('an on hour within the range already seen is normal; beyond it, the expression judges', () => {
+    // x = 19 ≤ max 20: normal although z = (19 − 10) / 2 = 4.5 > 3.
+    expect(evaluate({ timestampMs: AT, value: 19 }, intermittent, rule).verdict).toBe('normal');
+    // x = 25 > max 20: z = 7.5 → anomaly.
+    expect(evaluate({ timestampMs: AT, value: 25 }, intermittent, rule).verdict).toBe('anomaly');
+  });
+
+  it('is off by default', () => {
+    const { zeroInflated: _off, ...plain } = rule;
+    expect(evaluate({ timestampMs: AT, value: 19 }, intermittent, plain).verdict).toBe('anomaly');
+    expect(compileRule(plain).zeroInflated).toBe(false);
+  });
+});

@@ -28,7 +28,8 @@ export interface PreviousMonthSource {
 
 /**
  * The allocation-free core of a judgement: fills `scores` and returns the verdict. Order of
- * decisions: first-seen, cold start, drop-to-zero, expression, recurring-charge suppression.
+ * decisions: first-seen, cold start, zero-inflated off hour, drop-to-zero, expression,
+ * recurring-charge suppression.
  * `previousMonth` is the value at the same instant last month (NaN = unknown) or a source
  * that is consulted only when the expression has fired.
  */
@@ -44,6 +45,9 @@ export function judgeObservation(
   const noCostHistory = baseline.count === 0 || (baseline.mean === 0 && baseline.meanAbsDev === 0);
   if (noCostHistory && value > 0 && value >= rule.firstSeenMin) return 'first-seen';
   if (baseline.count < rule.minHistory) return 'cold-start';
+  // Zero-inflated: a series with off hours in its history is judged on/off — an off hour, or an
+  // on hour within the range it has already shown, is normal; only a new record is judged further.
+  if (rule.zeroInflated && baseline.min <= 0 && (value <= rule.dropToZeroAtMost || value <= baseline.max)) return 'normal';
   const expected = scores[I.expected] as number;
   if (value <= rule.dropToZeroAtMost && expected >= rule.dropToZeroMinExpected) return 'drop-to-zero';
   if (!rule.predicate(scores)) return 'normal';
