@@ -18,7 +18,7 @@ export class ConfigError extends Error {
 
   /**
    * `given` is what was parsed; `origins` names the settings file line of each value read
-   * from one. A problem inside a JSON setting names where: `NOTIFY_SILENCES: [0]: …`.
+   * from one. A problem inside a list or JSON setting says where: `NOTIFY_SILENCES: Unrecognized key: "endAt" (at [0])`.
    */
   static fromZod(error: z.ZodError, given: Readonly<Record<string, unknown>>, origins: Readonly<Record<string, string>> = {}): ConfigError {
     return new ConfigError(
@@ -28,7 +28,7 @@ export class ConfigError extends Error {
         const inside = issue.path.slice(1).map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
         // A bad key of a record (a JSON object setting) says only "Invalid key in record"; its own issues say why.
         const message = issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join('; ') : issue.message;
-        const problem = isSet ? `${inside ? `${inside}: ` : ''}${message}` : 'is required but not set';
+        const problem = isSet ? `${message}${inside ? ` (at ${inside})` : ''}` : 'is required but not set';
         const source = isSet ? origins[setting] : undefined;
         return { setting, problem, ...(source !== undefined ? { source } : {}) };
       }),

@@ -99,7 +99,7 @@ describe('settings file (COSTWATCH_CONFIG / --config)', () => {
 
   it('names the key inside a JSON setting written as YAML', () => {
     const path = file('common:\n  KAFKA_BROKERS: k:1\n  ALERTMANAGER_URLS: http://am:9093\n  HTTP_PORT: 1\ndetector:\n  ACCOUNTS:\n    - { id: a, role: admin }\n');
-    expect(problems(path)).toEqual([expect.stringMatching(new RegExp(`^ACCOUNTS \\(${path}:6\\): \\[0\\]: Unrecognized key: "role"`))]);
+    expect(problems(path)).toEqual([expect.stringMatching(new RegExp(`^ACCOUNTS \\(${path}:6\\): Unrecognized key: "role" \\(at \\[0\\]\\)$`))]);
   });
 
   it('names the file and line of a syntax error and of a duplicate key', () => {

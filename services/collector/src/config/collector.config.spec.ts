@@ -15,7 +15,7 @@ const account = { accountId: '123456789012', roleArn: 'arn:aws:iam::123456789012
 describe('collector config', () => {
   it('AWS_CE_ACCOUNTS: an unknown key (a typo of an optional one) stops startup naming the setting and the key', () => {
     const sources = { COLLECTOR_SOURCES: 'aws-cost-explorer' };
-    expect(problemsOf({ ...sources, AWS_CE_ACCOUNTS: JSON.stringify([account, { ...account, externalID: 'x' }]) })).toEqual(['AWS_CE_ACCOUNTS: [1]: Unrecognized key: "externalID"']);
+    expect(problemsOf({ ...sources, AWS_CE_ACCOUNTS: JSON.stringify([account, { ...account, externalID: 'x' }]) })).toEqual(['AWS_CE_ACCOUNTS: Unrecognized key: "externalID" (at [1])']);
     expect(loadCollectorConfig({ ...base, ...sources, AWS_CE_ACCOUNTS: JSON.stringify([{ ...account, externalId: 'ext-1', project: 'p' }]) }).AWS_CE_ACCOUNTS).toHaveLength(1);
   });
 

@@ -40,10 +40,10 @@ describe('detector config', () => {
 
   it('an unknown key in a JSON setting stops startup naming the setting and the key', () => {
     expect(problemsOf({ DETECTION_OVERRIDES: '[{"match":["project=p1"],"minAbsDelta":5},{"match":["project=p2"],"minAbsDelt":5}]' })).toEqual([
-      'DETECTION_OVERRIDES: [1]: Unrecognized key: "minAbsDelt"',
+      'DETECTION_OVERRIDES: Unrecognized key: "minAbsDelt" (at [1])',
     ]);
-    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{"KRW": 1300, "krw": 1300}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: krw: keys must be ISO 4217 codes/)]);
-    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{"KRW": "1300"}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: KRW: /)]);
+    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{"KRW": 1300, "krw": 1300}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: keys must be ISO 4217 codes such as "KRW" \(at krw\)$/)]);
+    expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{"KRW": "1300"}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: .*\(at KRW\)$/)]);
     expect(problemsOf({ DETECTION_CURRENCY_UNITS: '[1300]' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: .*expected record/)]);
     expect(problemsOf({ DETECTION_CURRENCY_UNITS: '{KRW: 1300}' })).toEqual([expect.stringMatching(/^DETECTION_CURRENCY_UNITS: must be a JSON object such as/)]);
     expect(loadDetectorConfig({ ...base, DETECTION_CURRENCY_UNITS: '{"KRW": 1300, "XCG": 1.8}' }).DETECTION_CURRENCY_UNITS).toMatchObject({ KRW: 1300, XCG: 1.8, JPY: 150 });

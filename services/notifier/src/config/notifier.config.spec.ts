@@ -116,7 +116,7 @@ describe('notifier config', () => {
     ['NOTIFY_SILENCES', '[{"matchers":[]}]', /NOTIFY_SILENCES[^:]*: .*a silence needs at least one matcher/],
     ['NOTIFY_SILENCES', '[{"matchers":["a=b"],"startsAt":"2026-11-02T00:00:00Z","endsAt":"2026-11-01T00:00:00Z"}]', /NOTIFY_SILENCES[^:]*: .*startsAt must be before endsAt/],
     // A typo of an optional key would make the silence permanent: refused, naming the key.
-    ['NOTIFY_SILENCES', '[{"matchers":["a=b"],"endAt":"2026-11-01T00:00:00Z"}]', /NOTIFY_SILENCES: \[0\]: Unrecognized key: "endAt"/],
+    ['NOTIFY_SILENCES', '[{"matchers":["a=b"],"endAt":"2026-11-01T00:00:00Z"}]', /NOTIFY_SILENCES: Unrecognized key: "endAt" \(at \[0\]\)/],
     ['NOTIFY_QUIET_BYPASS_SEVERITY', 'fatal', /NOTIFY_QUIET_BYPASS_SEVERITY/],
     ['WEBHOOK_URL', 'not a url', /WEBHOOK_URL: must be an http\(s\) URL/],
     ['SLACK_WEBHOOK_URL', 'ftp://hooks.slack.example/x', /SLACK_WEBHOOK_URL: must be an http\(s\) URL/],
