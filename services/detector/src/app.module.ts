@@ -23,6 +23,7 @@ import { StorageInitializer } from './infra/storage.initializer';
 export class AppModule {
   static register(config: DetectorConfig): DynamicModule {
     const settings: DetectorSettings = {
+      rolling: config.DETECTION_ROLLING,
       resolveAfterHours: config.DETECTION_RESOLVE_AFTER_HOURS,
       updateGrowth: config.DETECTION_UPDATE_GROWTH,
       restatementHorizonDays: config.DETECTION_RESTATEMENT_HORIZON_DAYS,

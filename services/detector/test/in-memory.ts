@@ -75,15 +75,17 @@ function fakes() {
   return { baselines: new InMemoryBaselines(), states: new InMemoryStates(), anomalies: new InMemoryAnomalies(), events: new InMemoryEvents(), registry, metrics: new DetectorMetrics(registry), logger: pino({ level: 'silent' }) };
 }
 
-export function detectorUnderTest(rule: RuleSettings = {}) {
+const DAILY: DailySettings = { enabled: true, minHistoryDays: 7, dropMin: 1, resolveAfterDays: 1, updateGrowth: 0.5, horizonDays: 35, minRelDelta: 0.1 };
+
+export function detectorUnderTest(rule: RuleSettings = {}, rolling = false) {
   const f = fakes();
-  const create = () => new JudgeSnapshotsUseCase(f.baselines, f.states, f.anomalies, f.events, new RuleBook(rule), { resolveAfterHours: 2, updateGrowth: 0.5, restatementHorizonDays: 7 }, f.metrics, f.logger);
+  const create = () => new JudgeSnapshotsUseCase(f.baselines, f.states, f.anomalies, f.events, new RuleBook(rule), { rolling, resolveAfterHours: 2, updateGrowth: 0.5, restatementHorizonDays: 7 }, DAILY, f.metrics, f.logger);
   return { ...f, useCase: create(), restart: create };
 }
 
 export function dailyUnderTest(rule: RuleSettings = {}, settings: Partial<DailySettings> = {}) {
   const f = fakes();
-  const daily: DailySettings = { enabled: true, minHistoryDays: 7, dropMin: 1, resolveAfterDays: 1, updateGrowth: 0.5, horizonDays: 35, minRelDelta: 0.1, ...settings };
+  const daily: DailySettings = { ...DAILY, ...settings };
   const create = () => new JudgeDailyTotalsUseCase(f.baselines, f.states, f.anomalies, f.events, new RuleBook(rule), daily, f.metrics, f.logger);
   return { ...f, useCase: create(), restart: create };
 }

@@ -5,7 +5,8 @@ import { envelopeSchema } from './envelope';
 export const anomalyStates = ['firing', 'resolved'] as const;
 export const severities = ['info', 'warning', 'critical'] as const;
 /** What was judged: one hour, or one closed day's total. */
-export const anomalyGranularities = ['hourly', 'daily'] as const;
+/** `rolling-24h`: the 24 hours ending with an hour, judged against daily totals before the day closes. */
+export const anomalyGranularities = ['hourly', 'daily', 'rolling-24h'] as const;
 /** `cost`: a series costs more or less than expected; `collection-gap`: a whole domain sent nothing for a day. */
 export const anomalyKinds = ['cost', 'collection-gap'] as const;
 

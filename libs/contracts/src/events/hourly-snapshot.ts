@@ -15,6 +15,12 @@ export const hourlySnapshotSchema = z.object({
   recordCount: z.number().int().nonnegative(),
   /** Increases on every restatement of this hour, so consumers can ignore stale copies. */
   revision: z.number().int().nonnegative(),
+  /**
+   * The series' cost over the 24 hours ending with this one (this hour and the 23 before it,
+   * hourly records, as known when this hour was published): what the rolling 24-hour
+   * judgement tests, so ramps no single hour shows are caught before the day closes.
+   */
+  trailing24h: decimalAmountSchema.optional(),
 });
 
 export type HourlySnapshot = z.infer<typeof hourlySnapshotSchema>;

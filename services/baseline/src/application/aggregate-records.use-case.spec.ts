@@ -28,9 +28,10 @@ function aggregatorUnderTest(options: { writeBehind?: { ms: number; maxDocuments
   const series = new Map<string, SeriesDocument>();
   const days = new Map<string, boolean>();
   const totals: DailyTotal[] = [];
+  const snapshots: HourlySnapshot[] = [];
   const failures = { dailyTotals: 0 };
   const events: BillingEventsPort = {
-    publishSnapshots: (_: readonly HourlySnapshot[]) => Promise.resolve(),
+    publishSnapshots: (published: readonly HourlySnapshot[]) => Promise.resolve(void snapshots.push(...published)),
     publishDailyTotals: (published) => (failures.dailyTotals-- > 0 ? Promise.reject(new Error('broker down')) : Promise.resolve(void totals.push(...published))),
     publishDayClosed: () => Promise.resolve(),
   };
@@ -64,11 +65,29 @@ function aggregatorUnderTest(options: { writeBehind?: { ms: number; maxDocuments
   const records = { replace: () => Promise.resolve() } as unknown as RecordsRepository;
   const useCase = new AggregateRecordsUseCase(records, rollups, seriesRepository, daysRepository, events, settings, closeDay, metrics);
   useCase.rejoined([0], () => Promise.resolve([]));
-  return { useCase, totals, series, failures, closedDays: () => [...days].filter(([, closed]) => closed).map(([date]) => date) };
+  return { useCase, totals, snapshots, series, failures, closedDays: () => [...days].filter(([, closed]) => closed).map(([date]) => date) };
 }
 
 const onPartition0 = (records: readonly BillingRecord[]): IncomingRecord[] => records.map((r) => ({ record: r, partition: 0 }));
 const hours = (serviceId: 'compute' | 'storage', from: number, to: number) => Array.from({ length: to - from }, (_, i) => record(serviceId, from + i));
+
+describe('AggregateRecordsUseCase trailing 24 hours', () => {
+  // compute costs 1..24 over the first day (300); on the second, 1 and 2, then 100 at 02:00.
+  const spike = { ...record('compute', 26), amount: '100' };
+  const expected = 294 + 1 + 2 + 100;
+
+  it.each([
+    ['in one batch', [[...hours('compute', 0, 26), spike]]],
+    ['the day before from an earlier batch', [hours('compute', 0, 24), [...hours('compute', 24, 26), spike]]],
+  ])('each snapshot carries the exact cost of the 24 hours ending with it (%s)', async (_, batches) => {
+    const t = aggregatorUnderTest();
+    for (const batch of batches) await t.useCase.execute(onPartition0(batch));
+    const trailing = (date: string, hour: number) => t.snapshots.find((x) => x.date === date && x.hour === hour)?.trailing24h;
+    expect(trailing('2026-02-02', 0)).toBe('1');
+    expect(trailing('2026-02-02', 23)).toBe('300');
+    expect(trailing('2026-02-03', 2)).toBe(String(expected));
+  });
+});
 
 describe('AggregateRecordsUseCase day closing', () => {
   const firstDay = [...hours('compute', 0, 24), ...hours('storage', 0, 24)];

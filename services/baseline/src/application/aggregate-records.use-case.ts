@@ -2,9 +2,9 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DeferredCommit } from '@costwatch/kafka';
 import { ROOT_LOGGER } from '@costwatch/observability';
-import { approximate, type BillingRecord, type HourlySnapshot } from '@costwatch/contracts';
+import { approximate, sumAmounts, type BillingRecord, type HourlySnapshot } from '@costwatch/contracts';
 import { rollupDay } from '../domain/day-rollup';
-import { billingDay, dayKey, periodSlot, seriesId } from '../domain/rollup-keys';
+import { addDays, billingDay, dayKey, periodSlot, seriesId } from '../domain/rollup-keys';
 import { DayClock, type BacklogProbe } from './day-clock';
 import { DayWriteBehind } from './day-write-behind';
 import type { DaysRepository } from '../infra/days.repository';
@@ -35,6 +35,8 @@ export interface IncomingRecord {
 export class AggregateRecordsUseCase {
   private readonly clock = new DayClock();
   private readonly cache = new Map<string, DailyDocument>();
+  /** Day documents known not to exist (see loadDaysBefore). */
+  private readonly absent = new Set<string>();
   private closing: Promise<void> = Promise.resolve();
   private readonly writeBehind: DayWriteBehind;
 
@@ -66,6 +68,7 @@ export class AggregateRecordsUseCase {
     } catch (error) {
       // After a failed write the cache may be ahead of the database: start over from it.
       this.cache.clear();
+      this.absent.clear();
       this.writeBehind.drop();
       throw error;
     }
@@ -86,6 +89,7 @@ export class AggregateRecordsUseCase {
   /** Partition ownership changed: forget cached and unwritten state and per-partition progress (see DayClock). */
   rejoined(owned: readonly number[], probe: BacklogProbe): void {
     this.cache.clear();
+    this.absent.clear();
     this.writeBehind.drop();
     this.clock.rejoined(owned, probe);
   }
@@ -96,28 +100,51 @@ export class AggregateRecordsUseCase {
       const key = dayKey(billingDay(record), record);
       byDay.set(key, [...(byDay.get(key) ?? []), record]);
     }
-    const previous = await this.loadDays([...byDay.keys()]);
+    const keys = [...byDay.keys()].sort();
+    const previous = await this.loadDays(keys);
     const accepted: BillingRecord[] = [];
 
-    const snapshots: HourlySnapshot[] = [];
+    const changed: Array<{ next: DailyDocument; hours: number[] }> = [];
     const daily: DailyDocument[] = [];
-    for (const [key, incoming] of byDay) {
+    // Sorted, so a day's merged document is what the next day's trailing windows read.
+    for (const key of keys) {
+      const incoming = byDay.get(key) ?? [];
       const before = previous.get(key);
       // The records of a document not being written are taken over, not copied: a copy per
       // merge is garbage a busy aggregator spends its time collecting.
       const next = mergeDay(key, before, incoming, accepted, before !== undefined && !this.writeBehind.isWriting(before));
       if (!next) continue;
+      previous.set(key, next);
       const changes = changedHours(before, next);
-      for (const hour of changes) {
-        next.revisions[hour] = (before?.revisions[hour] ?? 0) + 1;
-        snapshots.push({ date: next.date, hour, domainId: next.domainId, projectId: next.projectId, serviceId: next.serviceId, serviceName: next.serviceName, currency: next.currency, amount: next.hours[hour] ?? '0', recordCount: next.hourCounts[hour] ?? 0, revision: next.revisions[hour] ?? 1 });
-      }
+      for (const hour of changes) next.revisions[hour] = (before?.revisions[hour] ?? 0) + 1;
+      if (changes.length > 0) changed.push({ next, hours: changes });
       if (changes.length > 0 || !before || before.amount !== next.amount || before.recordCount !== next.recordCount) daily.push(next);
     }
 
-    // The days and series are known before any of their snapshots is out: the detector tells
-    // "no baseline because the previous day had no data" from "not written yet" by
-    // billing_days, and day closing finds a series' day documents through billing_series.
+    // An hour's trailing 24 hours reach into the day before.
+    await this.loadDaysBefore(changed.map(({ next }) => next._id), previous);
+    const snapshots: HourlySnapshot[] = [];
+    for (const { next, hours } of changed) {
+      const dayBefore = previous.get(dayBeforeKey(next._id));
+      for (const hour of hours) {
+        snapshots.push({
+          date: next.date,
+          hour,
+          domainId: next.domainId,
+          projectId: next.projectId,
+          serviceId: next.serviceId,
+          serviceName: next.serviceName,
+          currency: next.currency,
+          amount: next.hours[hour] ?? '0',
+          recordCount: next.hourCounts[hour] ?? 0,
+          revision: next.revisions[hour] ?? 1,
+          trailing24h: trailing24h(dayBefore, next, hour),
+        });
+      }
+    }
+
+    // The days and series are known before any of their snapshots is out: day closing finds
+    // the open days in billing_days and a series' day documents through billing_series.
     const dates = [...new Set(daily.map((d) => d.date))];
     await Promise.all([this.days.touch(dates), this.series.ensure(new Map(daily.map((doc) => [seriesId(doc), seriesFields(doc)])))]);
     // Independent writes go out together; the day documents still come last.
@@ -169,7 +196,36 @@ export class AggregateRecordsUseCase {
     return result;
   }
 
+  /**
+   * Adds to `loaded` the day-before documents of `keys` it lacks, from memory or MongoDB. A
+   * document found is cached; one that does not exist is remembered as absent until this
+   * aggregator writes it (it owns the series' partition), so a series without yesterday costs
+   * no read per batch.
+   */
+  private async loadDaysBefore(keys: readonly string[], loaded: Map<string, DailyDocument>): Promise<void> {
+    const missing: string[] = [];
+    for (const key of new Set(keys.map(dayBeforeKey))) {
+      if (loaded.has(key) || this.absent.has(key)) continue;
+      const known = this.writeBehind.get(key) ?? this.cache.get(key);
+      if (known) loaded.set(key, known);
+      else missing.push(key);
+    }
+    if (missing.length === 0) return;
+    const found = new Map((await this.rollups.findDaily(missing)).map((doc) => [doc._id, doc]));
+    for (const key of missing) {
+      const doc = found.get(key);
+      if (doc) {
+        loaded.set(key, doc);
+        this.remember(doc);
+      } else {
+        this.absent.add(key);
+        if (this.absent.size > this.settings.cacheDocuments) this.absent.delete(this.absent.values().next().value as string);
+      }
+    }
+  }
+
   private remember(doc: DailyDocument): void {
+    this.absent.delete(doc._id);
     this.cache.delete(doc._id);
     this.cache.set(doc._id, doc);
     if (this.cache.size > this.settings.cacheDocuments) {
@@ -187,6 +243,17 @@ export class AggregateRecordsUseCase {
     await this.series.updateDays(restated.map(toSeriesDay), this.settings.baselineWindowDays + 5);
     await this.events.publishDailyTotals(restated.map(toDailyTotal));
   }
+}
+
+/** `date|series` → the same series' key for the day before. */
+function dayBeforeKey(key: string): string {
+  const bar = key.indexOf('|');
+  return `${addDays(key.slice(0, bar), -1)}${key.slice(bar)}`;
+}
+
+/** The exact cost of the 24 hours ending with `hour`: its own day's hours up to it and the day before's after it. */
+export function trailing24h(dayBefore: Pick<DailyDocument, 'hours'> | undefined, day: Pick<DailyDocument, 'hours'>, hour: number): string {
+  return sumAmounts([...(dayBefore?.hours.slice(hour + 1) ?? []), ...day.hours.slice(0, hour + 1)]);
 }
 
 function parseDayKey(key: string) {

@@ -7,6 +7,7 @@ export class DetectorMetrics {
   readonly anomaliesOpen: Gauge;
   readonly snapshotsJudged: Counter<'verdict'>;
   readonly daysJudged: Counter<'verdict'>;
+  readonly windowsJudged: Counter<'verdict'>;
   readonly detectionLag: Histogram;
   readonly pendingSnapshots: Gauge;
 
@@ -38,6 +39,12 @@ export class DetectorMetrics {
     this.daysJudged = new Counter({
       name: 'costwatch_daily_totals_judged_total',
       help: 'Daily totals by outcome: the verdict (normal, anomaly, drop-to-zero, recurring, cold-start) or stale (an older or equal revision, ignored).',
+      labelNames: ['verdict'],
+      registers: [registry],
+    });
+    this.windowsJudged = new Counter({
+      name: 'costwatch_rolling_windows_judged_total',
+      help: 'Trailing 24-hour windows (one per judged hour, 23:00 excepted) by verdict (normal, anomaly, recurring, cold-start).',
       labelNames: ['verdict'],
       registers: [registry],
     });

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { approximate, canonicalAmount, seriesKey, type Anomaly, type DailyTotal, type DayClosed } from '@costwatch/contracts';
-import { MS, SCORE_INDEX, evaluate, type CompiledRule, type Judgement, type ScoreVector } from '@costwatch/detection';
+import { MS, evaluate, type Judgement } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook, windowOf } from '../domain/detection-rules';
+import { dailyRule } from '../domain/daily-rule';
 import { INTERMITTENT_BELOW, ewmaOf, judgeValue, type JudgedBaseline } from '../domain/judge-value';
 import { advanceLifecycle, type Contributor, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
@@ -301,32 +302,6 @@ function restatedAway(open: OpenAnomaly | null, day: JudgedHour): LifecycleStep 
 /** An always-on series (a cost on nearly every day of enough history) that costs nothing is a drop, whatever the expression. */
 function alwaysOn(baseline: JudgedBaseline, settings: DailySettings): boolean {
   return baseline.activeFraction >= INTERMITTENT_BELOW && baseline.stats.count >= settings.minHistoryDays;
-}
-
-const dailyRules = new WeakMap<CompiledRule, CompiledRule>();
-
-/**
- * The series' rule for daily totals: the same expression and expected value (plus the
- * relative impact floor: a daily total 0.3 % above a very steady history is not news),
- * history counted in days, no first-seen (a series' first day is announced by its hours, or is the start of
- * a history being collected), severity for a day's worth of impact, and drops only for
- * always-on series (set per judgement).
- */
-export function dailyRule(rule: CompiledRule, settings: DailySettings): CompiledRule {
-  let daily = dailyRules.get(rule);
-  if (daily === undefined) {
-    const floor = settings.minRelDelta;
-    daily = {
-      ...rule,
-      ...(floor > 0 ? { predicate: (scores: ScoreVector) => rule.predicate(scores) && (scores[SCORE_INDEX.relDelta] as number) >= floor } : {}),
-      minHistory: settings.minHistoryDays,
-      firstSeenMin: Number.POSITIVE_INFINITY,
-      dropToZeroMinExpected: Number.POSITIVE_INFINITY,
-      severity: { warning: rule.severity.warning * 24, critical: rule.severity.critical * 24 },
-    };
-    dailyRules.set(rule, daily);
-  }
-  return daily;
 }
 
 function recordOf(seriesId: string, ruleName: string, open: OpenAnomaly, anomaly: Anomaly): AnomalyRecord {

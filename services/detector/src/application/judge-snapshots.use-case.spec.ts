@@ -65,6 +65,37 @@ describe('JudgeSnapshotsUseCase', () => {
     expect(await run(11)).toEqual(uninterrupted);
   });
 
+  describe('rolling 24 hours', () => {
+    // Hours of 10 ± 2; days of 240 ± 5.
+    const withBaselines = () => {
+      const t = detectorUnderTest({}, true);
+      t.baselines.baselines.set(`${DAY}|${SERIES}`, flatBaseline(DAY, 10, 2));
+      t.baselines.dailyBaselines.set(`${DAY}|${SERIES}`, { stats: flatBaseline(DAY, 240, 5), activeFraction: 1, active: null });
+      return t;
+    };
+
+    it('a ramp that no single hour shows fires once its trailing 24 hours are off the daily totals, before the day closes', async () => {
+      const t = withBaselines();
+      // Each hour 2.5 above its level (z 1.25, ratio 1.25: normal on its own); the window adds up.
+      for (let hour = 0; hour < 12; hour += 1) await t.useCase.execute(incoming(snapshot(DAY, hour, '12.5', 1, { trailing24h: String(240 + 2.5 * (hour + 1)) })));
+      const fired = t.events.published.map((n) => n.anomaly);
+      // 265 at 09:00 is the first window past the seed rule and the 10 % floor.
+      expect(fired.map((a) => [a.state, a.granularity, a.window.start, a.observed, a.expected])).toEqual([['firing', 'rolling-24h', '2026-03-10T09:00:00.000Z', '265', '240']]);
+      expect(fired[0]!.rule).toBe('seed: z > 3 OR ratio > 2');
+      expect(await t.registry.getSingleMetricAsString('costwatch_snapshots_judged_total')).not.toContain('verdict="anomaly"');
+    });
+
+    it('a window holding an hour that was anomalous on its own is that hour\'s anomaly, not a second one', async () => {
+      const t = withBaselines();
+      await t.useCase.execute(incoming(snapshot(DAY, 0, '10', 1, { trailing24h: '240' }), snapshot(DAY, 1, '60', 1, { trailing24h: '290' })));
+      for (let hour = 2; hour < 12; hour += 1) await t.useCase.execute(incoming(snapshot(DAY, hour, '10', 1, { trailing24h: '290' })));
+      expect(t.events.published.map((n) => [n.anomaly.state, n.anomaly.granularity])).toEqual([
+        ['firing', 'hourly'],
+        ['resolved', 'hourly'],
+      ]);
+    });
+  });
+
   it('replaying the same snapshots (same revisions) judges nothing again and publishes nothing', async () => {
     const t = detectorUnderTest();
     t.baselines.baselines.set(`${DAY}|${SERIES}`, flatBaseline(DAY));

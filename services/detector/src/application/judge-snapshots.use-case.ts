@@ -4,14 +4,16 @@ import { approximate, canonicalAmount, seriesKey, type Anomaly, type HourlySnaps
 import { MS, type CompiledRule } from '@costwatch/detection';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
+import { dailyRule } from '../domain/daily-rule';
 import { RuleBook, windowOf } from '../domain/detection-rules';
-import { ewmaOf, judgeValue } from '../domain/judge-value';
+import { ewmaOf, judgeValue, type JudgedBaseline } from '../domain/judge-value';
 import { advanceLifecycle, anomalyWindow, type JudgedHour, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import {
   ANOMALY_EVENTS,
   ANOMALY_STORE,
   BASELINE_SOURCE,
+  DAILY_SETTINGS,
   DETECTOR_SETTINGS,
   RULE_BOOK,
   SERIES_STATE_STORE,
@@ -21,6 +23,7 @@ import {
   type AnomalyStore,
   type BaselineLookup,
   type BaselineSource,
+  type DailySettings,
   type DetectorSettings,
   type PendingSnapshot,
   type SeriesState,
@@ -35,6 +38,9 @@ export function parentsOf(seriesId: string): string[] {
   const [domainId = '', projectId = '', , currency = ''] = seriesId.split('|');
   return [`${domainId}|${projectId}|*|${currency}`, `${domainId}|*|*|${currency}`];
 }
+
+/** Normal trailing windows in a row that resolve a rolling anomaly (see judgeTrailing). */
+const ROLLING_RESOLVE_AFTER_HOURS = 23;
 
 const hourKeyOf = (s: Pick<HourlySnapshot, 'date' | 'hour'>): string => `${s.date}T${String(s.hour).padStart(2, '0')}`;
 const hourStartOf = (s: Pick<HourlySnapshot, 'date' | 'hour'>): number => Date.parse(`${s.date}T00:00:00Z`) + s.hour * MS.hour;
@@ -73,6 +79,7 @@ export class JudgeSnapshotsUseCase {
     @Inject(ANOMALY_EVENTS) private readonly events: AnomalyEventsPort,
     @Inject(RULE_BOOK) private readonly rules: RuleBook,
     @Inject(DETECTOR_SETTINGS) private readonly settings: DetectorSettings,
+    @Inject(DAILY_SETTINGS) private readonly daily: DailySettings,
     private readonly metrics: DetectorMetrics,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
@@ -182,7 +189,7 @@ export class JudgeSnapshotsUseCase {
    */
   private async judge(ids: readonly string[], dirty: ReadonlySet<string>): Promise<void> {
     if (ids.length === 0) return;
-    const lookups = await this.lookupBaselines(ids);
+    const { lookups, daily } = await this.lookupBaselines(ids);
     const records: AnomalyRecord[] = [];
     const notices: AnomalyNotice[] = [];
     const changed: SeriesState[] = [];
@@ -202,11 +209,12 @@ export class JudgeSnapshotsUseCase {
           remaining.push(item);
           continue;
         }
-        const open = state.open;
+        const { open, rolling, lastAnomalousHourMs } = state;
         const ewma = state.ewma?.count;
         this.judgeOne(id, state, item, lookup, lookups.has(`known|${item.snapshot.date}|${id}`), records, notices);
+        this.judgeTrailing(id, state, item, daily.get(`${item.snapshot.date}|${id}`) ?? null, records, notices);
         // A learned EWMA is state a restart needs (redelivered hours are not learned twice).
-        if (state.open !== open || state.ewma?.count !== ewma) lifecycleMoved = true;
+        if (state.open !== open || state.rolling !== rolling || state.lastAnomalousHourMs !== lastAnomalousHourMs || state.ewma?.count !== ewma) lifecycleMoved = true;
         this.metrics.detectionLag.observe(Math.max(0, now - item.occurredAtMs) / 1000);
       }
       state.pending = remaining;
@@ -238,7 +246,7 @@ export class JudgeSnapshotsUseCase {
    * history, also whether its project or domain has one (`known|…`): a new series there is
    * news (first-seen), while every series of a history's first collection is not.
    */
-  private async lookupBaselines(ids: readonly string[]): Promise<Map<string, BaselineLookup>> {
+  private async lookupBaselines(ids: readonly string[]): Promise<{ lookups: Map<string, BaselineLookup>; daily: Map<string, JudgedBaseline | null> }> {
     const wanted = new Map<string, { date: string; id: string }>();
     for (const id of ids) for (const { snapshot } of this.states.get(id)?.pending ?? []) wanted.set(`${snapshot.date}|${id}`, { date: snapshot.date, id });
     const entries = await Promise.all([...wanted].map(async ([key, { date, id }]) => [key, await this.baselines.lookup(date, id)] as const));
@@ -254,7 +262,54 @@ export class JudgeSnapshotsUseCase {
         }
       }),
     );
-    return lookups;
+    // The daily-total baseline for the rolling judgement: the same document, so no second read.
+    const daily = new Map<string, JudgedBaseline | null>();
+    if (this.settings.rolling) {
+      await Promise.all([...wanted].map(async ([key, { date, id }]) => (lookups.get(key)?.status === 'found' ? daily.set(key, await this.baselines.daily(date, id)) : undefined)));
+    }
+    return { lookups, daily };
+  }
+
+  /**
+   * The rolling 24-hour judgement: the cost of the 24 hours ending with this one against the
+   * series' daily totals, by the daily rule (see JudgeDailyTotalsUseCase), so a ramp that no
+   * single hour shows fires before its day closes. Not at 23:00, where the window is the
+   * calendar day the daily judgement takes; and not while an hour of the window was anomalous
+   * on its own (that hour's anomaly already says it). Its own lifecycle, like an hourly one,
+ * resolved after a day of normal windows (23, as 23:00 is not judged).
+   */
+  private judgeTrailing(id: string, state: SeriesState, item: PendingSnapshot, baseline: JudgedBaseline | null, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
+    const { snapshot } = item;
+    if (!this.settings.rolling || !this.daily.enabled || snapshot.trailing24h === undefined || snapshot.hour === 23 || baseline === null) return;
+    const rule = dailyRule(this.rules.ruleFor(id, snapshot), this.daily);
+    const hourMs = hourStartOf(snapshot);
+    // The day of week that holds most of the window.
+    const judged = judgeValue(hourMs - 11 * MS.hour, approximate(snapshot.trailing24h), baseline, rule, Date.parse(`${snapshot.date}T00:00:00Z`));
+    const hourShowedIt = state.lastAnomalousHourMs !== null && state.lastAnomalousHourMs !== undefined && hourMs - state.lastAnomalousHourMs < MS.day;
+    const judgement = judged.anomalous && hourShowedIt ? { ...judged, anomalous: false, verdict: 'normal' as const, severity: null } : judged;
+    this.metrics.windowsJudged.inc({ verdict: judgement.verdict });
+    const window: JudgedHour = {
+      hourMs,
+      anomalous: judgement.anomalous,
+      severity: judgement.severity,
+      observed: snapshot.trailing24h,
+      observedValue: judgement.observed,
+      expected: judgement.expected,
+      z: judgement.z,
+      ratio: judgement.ratio,
+      rule: judgement.rule,
+      baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
+    };
+    // Consecutive windows share 23 of their 24 hours: one that dips under the threshold and
+    // back is the same episode. It resolves after a day of normal windows.
+    const step = advanceLifecycle(state.rolling ?? null, window, { ...this.settings, resolveAfterHours: Math.max(this.settings.resolveAfterHours, ROLLING_RESOLVE_AFTER_HOURS) }, (_, windowStartMs) => anomalyIdOf(id, `${rule.name}:24h`, windowStartMs));
+    state.rolling = step.open;
+    if (step.changed) records.push(this.recordOf(id, rule, step.changed, toAnomaly(step.changed, step.notice?.state ?? 'firing', snapshot, 'rolling-24h')));
+    if (step.notice) {
+      const anomaly = toAnomaly(step.notice.anomaly, step.notice.state, snapshot, 'rolling-24h');
+      notices.push({ eventId: anomalyEventIdOf(anomaly.anomalyId, anomaly.state, step.notice.anomaly.version), key: seriesKey(snapshot), anomaly, ...(item.correlationId ? { correlationId: item.correlationId } : {}) });
+      if (step.notice.reason === 'opened') this.metrics.detections.inc({ rule: `${rule.name}:24h`, severity: anomaly.severity });
+    }
   }
 
   private judgeOne(id: string, state: SeriesState, item: PendingSnapshot, lookup: Exclude<BaselineLookup, { status: 'not-yet' }>, knownParent: boolean, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
@@ -271,6 +326,7 @@ export class JudgeSnapshotsUseCase {
     this.metrics.snapshotsJudged.inc({ verdict: judgement.verdict });
 
     state.judged[hourKeyOf(snapshot)] = snapshot.revision;
+    if (judgement.anomalous && (state.lastAnomalousHourMs === null || state.lastAnomalousHourMs === undefined || hourMs > state.lastAnomalousHourMs)) state.lastAnomalousHourMs = hourMs;
     if (state.latestHourMs === null || hourMs > state.latestHourMs) {
       state.latestHourMs = hourMs;
       const oldest = hourKeyOf({ date: isoDate(hourMs - this.settings.restatementHorizonDays * MS.day), hour: 0 });

@@ -46,6 +46,10 @@ export interface SeriesState {
   latestHourMs: number | null;
   pending: PendingSnapshot[];
   open: OpenAnomaly | null;
+  /** The open rolling 24-hour anomaly (hourly series). */
+  rolling?: OpenAnomaly | null;
+  /** Start of the latest hour judged anomalous on its own: the 24 hours after it are its anomaly's, not a rolling one. */
+  lastAnomalousHourMs?: number | null;
   /** The series' EWMA, kept only when its rule tests `ewmaZ`. */
   ewma?: EwmaState | null;
 }
@@ -107,6 +111,8 @@ export interface DailySettings {
 }
 
 export interface DetectorSettings {
+  /** Judge the trailing 24 hours of every hour (see JudgeSnapshotsUseCase). */
+  rolling: boolean;
   resolveAfterHours: number;
   updateGrowth: number;
   restatementHorizonDays: number;

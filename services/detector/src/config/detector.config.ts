@@ -139,6 +139,14 @@ export const detectorConfigSchema = z
       .enum(['true', 'false'])
       .default('true')
       .transform((v) => v === 'true'),
+    /**
+     * Judge, at every hour, the 24 hours ending with it against the daily totals' baseline
+     * (the daily rule), so a ramp no single hour shows fires before its day closes.
+     */
+    DETECTION_ROLLING: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     /** Days of history before a daily total may fire. */
     DETECTION_DAILY_MIN_HISTORY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     /** An always-on series expected to cost at least this per day that costs nothing that day is a drop ("off" disables). */

@@ -46,5 +46,5 @@ export class SeriesStateRepository implements SeriesStateStore {
 }
 
 function toState(doc: SeriesStateDocument): SeriesState {
-  return { _id: doc._id, judged: doc.judged ?? {}, latestHourMs: doc.latestHourMs ?? null, pending: doc.pending ?? [], open: doc.open ?? null, ...(doc.ewma ? { ewma: doc.ewma } : {}) };
+  return { _id: doc._id, judged: doc.judged ?? {}, latestHourMs: doc.latestHourMs ?? null, pending: doc.pending ?? [], open: doc.open ?? null, rolling: doc.rolling ?? null, lastAnomalousHourMs: doc.lastAnomalousHourMs ?? null, ...(doc.ewma ? { ewma: doc.ewma } : {}) };
 }

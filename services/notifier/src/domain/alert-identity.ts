@@ -68,8 +68,8 @@ export function matchableLabels(anomaly: Anomaly): Readonly<Record<string, strin
  */
 export function fingerprint(anomaly: Pick<Anomaly, 'series' | 'rule'> & Partial<Pick<Anomaly, 'granularity' | 'kind'>>): string {
   const parts = [alertNameOf({ kind: anomaly.kind ?? 'cost' }), anomaly.series.domainId, anomaly.series.projectId, anomaly.series.serviceId, anomaly.rule];
-  // A series' daily judgement is a stream of its own beside the hourly one (hourly ids unchanged).
-  if (anomaly.granularity === 'daily') parts.push('daily');
+  // A series' daily and rolling judgements are streams of their own beside the hourly one (hourly ids unchanged).
+  if (anomaly.granularity === 'daily' || anomaly.granularity === 'rolling-24h') parts.push(anomaly.granularity);
   const key = parts.map((part) => `${part.length}:${part}`).join('|');
   return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }

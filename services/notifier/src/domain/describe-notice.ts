@@ -8,7 +8,12 @@ function ratioText(value: number | null): string {
 
 function seriesText(anomaly: Anomaly): string {
   const { serviceName, serviceId, projectId, domainId } = anomaly.series;
-  const daily = anomaly.granularity === 'daily' ? `, daily total of ${anomaly.window.start.slice(0, 10)}` : '';
+  const daily =
+    anomaly.granularity === 'daily'
+      ? `, daily total of ${anomaly.window.start.slice(0, 10)}`
+      : anomaly.granularity === 'rolling-24h'
+        ? `, 24 hours to ${anomaly.window.end.slice(0, 13).replace('T', ' ')}:00 UTC`
+        : '';
   return `${serviceName} (${serviceId}) in project ${projectId} / domain ${domainId}${daily}`;
 }
 
