@@ -129,7 +129,7 @@ describe('AggregateRecordsUseCase day closing', () => {
     expect(t.totals.filter((x) => x.serviceId === 'compute').map((x) => x.amount)).toEqual(['300']);
   });
 
-  it('a restatement of a closed day republishes its total and replaces the day in the series history', async () => {
+  it('a restatement of a closed day republishes its total, and its project\'s, and replaces the day in the series history', async () => {
     const t = aggregatorUnderTest();
     await t.useCase.execute(onPartition0([...firstDay, record('compute', 24), record('storage', 24)]));
     expect(t.closedDays()).toEqual(['2026-02-02']);
@@ -139,7 +139,13 @@ describe('AggregateRecordsUseCase day closing', () => {
     // Hour 5 of compute cost 6; the provider restates it as 106.
     const restated = { ...record('compute', 5), amount: '106', collectedAt: new Date(START + 3 * DAY_MS).toISOString() };
     await t.useCase.execute(onPartition0([restated]));
-    expect(t.totals.map(({ date, serviceId, amount, recordCount }) => ({ date, serviceId, amount, recordCount }))).toEqual([{ date: '2026-02-02', serviceId: 'compute', amount: '400', recordCount: 24 }]);
+    expect(t.totals.map(({ date, serviceId, amount, recordCount }) => ({ date, serviceId, amount, recordCount }))).toEqual([
+      { date: '2026-02-02', serviceId: 'compute', amount: '400', recordCount: 24 },
+      // The project's total (compute + storage), newer than the one its close published: judged again.
+      { date: '2026-02-02', serviceId: '*', amount: '1000', recordCount: 48 },
+    ]);
+    expect(t.totals[1]!.revision).toBe(Date.parse(restated.collectedAt));
+    expect(t.totals[1]!.children?.find((c) => c.serviceId === 'compute')?.amount).toBe('400');
     const day = t.series.get('d1|p1|compute|USD')?.days['2026-02-02'];
     expect(day?.total).toBe('400');
     expect(day?.hours[5]).toBe(106);

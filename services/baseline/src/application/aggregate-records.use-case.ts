@@ -234,14 +234,14 @@ export class AggregateRecordsUseCase {
     }
   }
 
-  /** A restatement of an already closed day: the series keeps the new day and its daily total is published again. */
+  /** A restatement of an already closed day: the series keeps the new day, and its daily total and its project's and domain's are published again. */
   private async restateClosedDays(daily: readonly DailyDocument[]): Promise<void> {
     const closed = new Set<string>();
     for (const date of new Set(daily.map((doc) => doc.date))) if (await this.days.isClosed(date, DAY_STATUS_MAX_AGE_MS)) closed.add(date);
     const restated = daily.filter((doc) => closed.has(doc.date));
     if (restated.length === 0) return;
     await this.series.updateDays(restated.map(toSeriesDay), this.settings.baselineWindowDays + 5);
-    await this.events.publishDailyTotals(restated.map(toDailyTotal));
+    await this.events.publishDailyTotals([...restated.map(toDailyTotal), ...(await this.closeDay.restatedRollups(restated))]);
   }
 }
 

@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import { approximate, baselineDocumentId, type BaselineDocument, type DailyTotal } from '@costwatch/contracts';
 import { ROOT_LOGGER } from '@costwatch/observability';
 import { addDays, dayKey, seriesId } from '../domain/rollup-keys';
-import { ALL, rollUp, type RollupSeries } from '../domain/series-rollups';
+import { ALL, isRollup, rollUp, type RollupSeries } from '../domain/series-rollups';
 import { dailyBaseline, hourlyBaseline, hourlyHistory, recentHourlyStats, type HistoryDay } from '../domain/series-baseline';
 import { BaselinesRepository } from '../infra/baselines.repository';
 import type { DaysRepository } from '../infra/days.repository';
-import { RollupsRepository } from '../infra/rollups.repository';
+import { RollupsRepository, type DailyDocument } from '../infra/rollups.repository';
 import { SeriesRepository, type SeriesDocument } from '../infra/series.repository';
 import { BaselineJobs, BaselineMetrics } from './baseline-metrics';
 import { AGGREGATOR_DAYS, BASELINE_SETTINGS, BILLING_EVENTS, type BaselineSettings, type BillingEventsPort } from './billing-events.port';
@@ -71,16 +71,7 @@ export class CloseDayUseCase {
     await this.baselines.write(baselines);
 
     const judged = rollups.filter((r) => !r.redundant);
-    // Each roll-up's revision is its members' newest: one pass over the day's documents.
-    const newest = new Map<string, number>();
-    for (const d of documents) {
-      const revision = revisionOf(d);
-      for (const key of [`${d.domainId}|${ALL}|${d.currency}`, `${d.domainId}|${d.projectId}|${d.currency}`]) newest.set(key, Math.max(newest.get(key) ?? 0, revision));
-    }
-    const rollupTotals = judged.flatMap((r) => {
-      const total = rollupTotal(r, date, newest.get(`${r.domainId}|${r.projectId}|${r.currency}`) ?? 0);
-      return total ? [total] : [];
-    });
+    const rollupTotals = rollupTotalsOf(judged, documents, date);
     const present = new Map<string, unknown>([...byId, ...rollupTotals.map((t) => [seriesId(t), true] as const)]);
     const absent = absentSeries([...all, ...judged], present, date);
     const reporting = new Set(documents.map((d) => d.domainId));
@@ -98,6 +89,41 @@ export class CloseDayUseCase {
     this.metrics.dayClosed(date, all.length, baselines.length);
     this.logger.info({ date, series: documents.length, absent: zeros.length, silentDomains: [...silentDomains.keys()], baselines: baselines.length, ms: Date.now() - started }, 'day closed');
   }
+
+  /**
+   * The roll-up totals a restatement of closed days changed: the projects and domains of the
+   * restated documents (their series' histories already updated), each with its members'
+   * newest revision, so the detector judges them again as it judges the restated series.
+   */
+  async restatedRollups(restated: readonly DailyDocument[]): Promise<DailyTotal[]> {
+    if (restated.length === 0) return [];
+    const known = await this.series.all();
+    const totals: DailyTotal[] = [];
+    for (const date of new Set(restated.map((d) => d.date))) {
+      const touched = restated.filter((d) => d.date === date);
+      const domains = new Set(touched.map((d) => `${d.domainId}|${d.currency}`));
+      const projects = new Set(touched.map((d) => `${d.domainId}|${d.projectId}|${d.currency}`));
+      const members = known.filter((s) => domains.has(`${s.domainId}|${s.currency}`));
+      const affected = rollUp(members).filter((r) => !r.redundant && (r.projectId === ALL || projects.has(`${r.domainId}|${r.projectId}|${r.currency}`)));
+      if (affected.length === 0) continue;
+      const documents = await this.rollups.findDaily(members.filter((s) => !isRollup(s)).map((s) => dayKey(date, s)));
+      totals.push(...rollupTotalsOf(affected, documents, date));
+    }
+    return totals;
+  }
+}
+
+/** Each roll-up's total for `date`, its revision its members' newest (one pass over the day's documents). */
+function rollupTotalsOf(rollups: readonly RollupSeries[], documents: readonly DailyDocument[], date: string): DailyTotal[] {
+  const newest = new Map<string, number>();
+  for (const d of documents) {
+    const revision = revisionOf(d);
+    for (const key of [`${d.domainId}|${ALL}|${d.currency}`, `${d.domainId}|${d.projectId}|${d.currency}`]) newest.set(key, Math.max(newest.get(key) ?? 0, revision));
+  }
+  return rollups.flatMap((r) => {
+    const total = rollupTotal(r, date, newest.get(`${r.domainId}|${r.projectId}|${r.currency}`) ?? 0);
+    return total ? [total] : [];
+  });
 }
 
 function historyOf(series: SeriesDocument): Record<string, HistoryDay> {
