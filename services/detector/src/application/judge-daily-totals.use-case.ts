@@ -6,7 +6,7 @@ import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { RuleBook, windowOf } from '../domain/detection-rules';
 import { dailyRule } from '../domain/daily-rule';
-import { INTERMITTENT_BELOW, ewmaOf, judgeValue, type JudgedBaseline } from '../domain/judge-value';
+import { INTERMITTENT_BELOW, ewmaOf, hourlyRule, judgeValue, type JudgedBaseline } from '../domain/judge-value';
 import { advanceLifecycle, type Contributor, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import { toAnomaly } from './judge-snapshots.use-case';
@@ -192,7 +192,8 @@ export class JudgeDailyTotalsUseCase {
     const lookup = await this.baselines.lookup(total.date, seriesId);
     const rule = this.rules.ruleFor(seriesId, total);
     const dayMs = dayMsOf(total.date);
-    return total.hours.some((amount, hour) => amount !== null && judgeValue(dayMs + hour * MS.hour, approximate(amount), lookup.status === 'found' ? lookup.baseline : null, rule, dayMs, windowOf(rule)).anomalous);
+    const hourly = lookup.status === 'found' ? lookup.baseline : null;
+    return total.hours.some((amount, hour) => amount !== null && judgeValue(dayMs + hour * MS.hour, approximate(amount), hourly, hourlyRule(rule, hourly), dayMs, windowOf(rule)).anomalous);
   }
 
   private advance(state: SeriesState, seriesId: string, ruleName: string, judgement: Judgement, total: DailyTotal, correlationId: string | undefined, records: AnomalyRecord[], notices: AnomalyNotice[], contributors?: Contributor[]): void {

@@ -6,7 +6,7 @@ import { ROOT_LOGGER } from '@costwatch/observability';
 import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids';
 import { dailyRule } from '../domain/daily-rule';
 import { RuleBook, windowOf } from '../domain/detection-rules';
-import { ewmaOf, judgeValue, type JudgedBaseline } from '../domain/judge-value';
+import { ewmaOf, hourlyRule, judgeValue, trailingBaseline, type JudgedBaseline } from '../domain/judge-value';
 import { advanceLifecycle, anomalyWindow, type JudgedHour, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import {
@@ -212,7 +212,7 @@ export class JudgeSnapshotsUseCase {
         const { open, rolling, lastAnomalousHourMs } = state;
         const ewma = state.ewma?.count;
         this.judgeOne(id, state, item, lookup, lookups.has(`known|${item.snapshot.date}|${id}`), records, notices);
-        this.judgeTrailing(id, state, item, daily.get(`${item.snapshot.date}|${id}`) ?? null, records, notices);
+        if (lookup.status === 'found') this.judgeTrailing(id, state, item, lookup.baseline, daily.get(`${item.snapshot.date}|${id}`) ?? null, records, notices);
         // A learned EWMA is state a restart needs (redelivered hours are not learned twice).
         if (state.open !== open || state.rolling !== rolling || state.lastAnomalousHourMs !== lastAnomalousHourMs || state.ewma?.count !== ewma) lifecycleMoved = true;
         this.metrics.detectionLag.observe(Math.max(0, now - item.occurredAtMs) / 1000);
@@ -278,13 +278,12 @@ export class JudgeSnapshotsUseCase {
    * on its own (that hour's anomaly already says it). Its own lifecycle, like an hourly one,
  * resolved after a day of normal windows (23, as 23:00 is not judged).
    */
-  private judgeTrailing(id: string, state: SeriesState, item: PendingSnapshot, baseline: JudgedBaseline | null, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
+  private judgeTrailing(id: string, state: SeriesState, item: PendingSnapshot, hourly: JudgedBaseline, daily: JudgedBaseline | null, records: AnomalyRecord[], notices: AnomalyNotice[]): void {
     const { snapshot } = item;
-    if (!this.settings.rolling || !this.daily.enabled || snapshot.trailing24h === undefined || snapshot.hour === 23 || baseline === null) return;
+    if (!this.settings.rolling || !this.daily.enabled || snapshot.trailing24h === undefined || snapshot.hour === 23 || daily === null) return;
     const rule = dailyRule(this.rules.ruleFor(id, snapshot), this.daily);
     const hourMs = hourStartOf(snapshot);
-    // The day of week that holds most of the window.
-    const judged = judgeValue(hourMs - 11 * MS.hour, approximate(snapshot.trailing24h), baseline, rule, Date.parse(`${snapshot.date}T00:00:00Z`));
+    const judged = judgeValue(hourMs, approximate(snapshot.trailing24h), trailingBaseline(hourly, daily, hourMs), rule, Date.parse(`${snapshot.date}T00:00:00Z`));
     const hourShowedIt = state.lastAnomalousHourMs !== null && state.lastAnomalousHourMs !== undefined && hourMs - state.lastAnomalousHourMs < MS.day;
     const judgement = judged.anomalous && hourShowedIt ? { ...judged, anomalous: false, verdict: 'normal' as const, severity: null } : judged;
     this.metrics.windowsJudged.inc({ verdict: judgement.verdict });
@@ -318,7 +317,8 @@ export class JudgeSnapshotsUseCase {
     const hourMs = hourStartOf(snapshot);
     const value = approximate(snapshot.amount);
     const ewma = ewmaOf(state, rule, value);
-    const judged = judgeValue(hourMs, value, lookup.status === 'found' ? lookup.baseline : null, rule, Date.parse(`${snapshot.date}T00:00:00Z`), windowOf(rule), ewma.z);
+    const baseline = lookup.status === 'found' ? lookup.baseline : null;
+    const judged = judgeValue(hourMs, value, baseline, hourlyRule(rule, baseline), Date.parse(`${snapshot.date}T00:00:00Z`), windowOf(rule), ewma.z);
     // Learned once per hour, in order: a restated hour is judged again, not learned again.
     if (state.judged[hourKeyOf(snapshot)] === undefined && (state.latestHourMs === null || hourMs > state.latestHourMs)) ewma.learn();
     // First-seen is news only where there was history before: the series' project or domain.

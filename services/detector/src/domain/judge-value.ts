@@ -1,4 +1,4 @@
-import { MS, createEwmaState, evaluate, ewmaUpdate, ewmaZ, type BaselineStats, type CompiledRule, type EwmaState, type Judgement } from '@costwatch/detection';
+import { MS, createEwmaState, evaluate, ewmaUpdate, ewmaZ, seasonalSlot, type BaselineStats, type CompiledRule, type EwmaState, type Judgement } from '@costwatch/detection';
 import { EWMA_ALPHA, EWMA_HALF_LIFE_OBSERVATIONS, usesEwma } from './detection-rules';
 
 /**
@@ -19,6 +19,40 @@ export interface JudgedBaseline {
  * while active, and never for being off. An always-on service sits at or near 1.
  */
 export const INTERMITTENT_BELOW = 0.9;
+
+/**
+ * An hour that costs nothing is a drop only for a series with a cost in at least this share
+ * of its history's hours: spot capacity with a few interrupted hours a month, or a service
+ * with an idle hour now and then, is not news each time. (The daily judgement catches a
+ * service that vanishes, on days.)
+ */
+export const HOURLY_DROP_ACTIVE_AT_LEAST = 0.99;
+
+const withoutDrop = new WeakMap<CompiledRule, CompiledRule>();
+
+/** The rule for an hour judged against `baseline`: without drop-to-zero unless the series is on in nearly every hour. */
+export function hourlyRule(rule: CompiledRule, baseline: JudgedBaseline | null): CompiledRule {
+  if (baseline === null || baseline.activeFraction >= HOURLY_DROP_ACTIVE_AT_LEAST || !Number.isFinite(rule.dropToZeroMinExpected)) return rule;
+  return variant(withoutDrop, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY }));
+}
+
+/**
+ * What the 24 hours ending with `endHourMs` are expected to cost: the sum of the 24 hours'
+ * hour-of-week medians from the hourly baseline (so a window that takes a weekday's office
+ * hours into a Saturday expects them), spread as the daily totals spread. A window judged
+ * against one day of week would expect a Saturday of a weekday-only series to cost nothing.
+ */
+export function trailingBaseline(hourly: JudgedBaseline, daily: JudgedBaseline, endHourMs: number): JudgedBaseline {
+  const profile = hourly.stats.seasonal;
+  let expected = 0;
+  for (let k = 0; k < 24; k += 1) {
+    const slot = profile ? seasonalSlot(endHourMs - k * MS.hour, profile.layout) : -1;
+    const median = profile && (profile.count[slot] ?? 0) > 0 ? (profile.median[slot] as number) : hourly.stats.median;
+    expected += median;
+  }
+  const { windowStartMs, asOfMs, count, std, mad, meanAbsDev } = daily.stats;
+  return { stats: { windowStartMs, asOfMs, count, mean: expected, std, median: expected, mad, meanAbsDev, min: Number.NaN, max: Number.NaN }, activeFraction: 1, active: null };
+}
 
 /** No history: what a missing baseline means once it is certain none is coming (first-seen / cold start). */
 export function emptyBaseline(asOfMs: number): BaselineStats {
