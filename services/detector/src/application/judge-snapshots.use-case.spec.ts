@@ -66,6 +66,17 @@ describe('JudgeSnapshotsUseCase', () => {
   });
 
   describe('rolling 24 hours', () => {
+    it('a window holding last month\'s purchase again (a recurring charge) is not an anomaly', async () => {
+      const t = detectorUnderTest({ recurringTolerance: 0.25 }, true);
+      const previousMonth = { startMs: Date.parse(`${DAY}T00:00:00Z`), stepMs: 3_600_000, values: Array.from({ length: 24 }, (_, h) => (h === 1 ? 500 : 10)) };
+      t.baselines.baselines.set(`${DAY}|${SERIES}`, { ...flatBaseline(DAY, 10, 2), previousMonth });
+      t.baselines.dailyBaselines.set(`${DAY}|${SERIES}`, { stats: flatBaseline(DAY, 240, 5), activeFraction: 1, active: null });
+      await t.useCase.execute(incoming(snapshot(DAY, 0, '10', 1, { trailing24h: '240' }), snapshot(DAY, 1, '505', 1, { trailing24h: '735' })));
+      for (let hour = 2; hour < 6; hour += 1) await t.useCase.execute(incoming(snapshot(DAY, hour, '10', 1, { trailing24h: '735' })));
+      expect(t.events.published).toEqual([]);
+      expect(await t.registry.getSingleMetricAsString('costwatch_snapshots_judged_total')).toContain('verdict="recurring"} 1');
+    });
+
     // Hours of 10 ± 2; days of 240 ± 5.
     const withBaselines = () => {
       const t = detectorUnderTest({}, true);

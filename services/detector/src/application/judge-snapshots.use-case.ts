@@ -326,7 +326,8 @@ export class JudgeSnapshotsUseCase {
     this.metrics.snapshotsJudged.inc({ verdict: judgement.verdict });
 
     state.judged[hourKeyOf(snapshot)] = snapshot.revision;
-    if (judgement.anomalous && (state.lastAnomalousHourMs === null || state.lastAnomalousHourMs === undefined || hourMs > state.lastAnomalousHourMs)) state.lastAnomalousHourMs = hourMs;
+    // A recurring charge (last month's purchase again) explains its window too.
+    if ((judgement.anomalous || judgement.verdict === 'recurring') && (state.lastAnomalousHourMs === null || state.lastAnomalousHourMs === undefined || hourMs > state.lastAnomalousHourMs)) state.lastAnomalousHourMs = hourMs;
     if (state.latestHourMs === null || hourMs > state.latestHourMs) {
       state.latestHourMs = hourMs;
       const oldest = hourKeyOf({ date: isoDate(hourMs - this.settings.restatementHorizonDays * MS.day), hour: 0 });

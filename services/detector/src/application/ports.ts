@@ -48,7 +48,7 @@ export interface SeriesState {
   open: OpenAnomaly | null;
   /** The open rolling 24-hour anomaly (hourly series). */
   rolling?: OpenAnomaly | null;
-  /** Start of the latest hour judged anomalous on its own: the 24 hours after it are its anomaly's, not a rolling one. */
+  /** Start of the latest hour judged anomalous on its own, or a recurring charge: the 24 hours after it are explained by it, not a rolling anomaly. */
   lastAnomalousHourMs?: number | null;
   /** The series' EWMA, kept only when its rule tests `ewmaZ`. */
   ewma?: EwmaState | null;
