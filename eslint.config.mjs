@@ -12,6 +12,8 @@ export default tseslint.config(
     },
     rules: {
       // Libs never import services; services never import each other (see package.json "nx.tags").
+      // The evaluation lab (type:lab, libs/detection-lab) is for people, not production: it may use
+      // libs, but neither a service nor a lib may depend on it, so nothing deployed reaches it.
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -20,6 +22,7 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lab', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },
       ],

@@ -21,12 +21,11 @@ import {
   HOUR_OF_WEEK,
   judgeObservation,
   MS,
-  resolveDetector,
   SeededRandom,
   SEED_RULE,
   type BaselineStats,
-  type SeriesDetector,
 } from '@costwatch/detection';
+import { resolveDetector, type SeriesDetector } from '@costwatch/detection-lab';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length - 1; i += 2) args.set(process.argv[i] as string, process.argv[i + 1] as string);

@@ -1,8 +1,11 @@
 /**
- * @costwatch/detection — pure detection logic (no I/O): baselines, scores, threshold
- * expressions, rules with guards, streaming detectors, drift detection, root cause, NAB
- * scoring and the synthetic billing ground truth. The evaluation CLI (eval/cli.ts) and the
- * NAB-layout reader/writer do file I/O and are deliberately not exported here.
+ * @costwatch/detection — the detection kernel the services run, pure (no I/O): statistics,
+ * time constants, baselines, scores, threshold expressions, rules with guards, severity, the
+ * shipped presets, root cause, and the synthetic billing generator (which
+ * @costwatch/synthetic renders as billing records for the collector and the demo).
+ *
+ * The evaluation lab — harness, tuning protocol, NAB corpus, streaming detectors, half-space
+ * trees, ADWIN — is @costwatch/detection-lab, which services may not import (lint enforces it).
  */
 
 // Statistics
@@ -26,8 +29,6 @@ export { RollingBaseline, type RollingBaselineOptions } from './baseline/rolling
 export { SCORE_NAMES, SCORE_INDEX, createScoreVector, isScoreName, type ScoreName, type ScoreVector } from './scoring/score-vector';
 export { scoreObservation, robustSigma, standardise, NO_SCALE_FLOOR, type ExpectedValue, type ScaleFloor } from './scoring/score-observation';
 export { createEwmaState, ewmaAlpha, ewmaUpdate, ewmaZ, type EwmaState } from './scoring/ewma-scorer';
-export { HalfSpaceTrees, type HalfSpaceTreesOptions } from './scoring/half-space-trees.model';
-export { HalfSpaceTreesScorer, type HalfSpaceTreesScorerOptions } from './scoring/half-space-trees.scorer';
 export {
   formatExpression,
   type ThresholdExpression,
@@ -39,6 +40,7 @@ export {
 } from './expression/threshold-expression';
 export { parseThresholdExpression, ExpressionSyntaxError } from './expression/threshold-expression.parser';
 export { compileExpression, explainExpression, type ScorePredicate } from './expression/threshold-expression.evaluator';
+export { scoresUsed } from './expression/scores-used';
 
 // Rules and judgements (the stateless API the detector service calls)
 export { compileRule, SEED_RULE, type DetectionRule, type CompiledRule } from './rules/detection-rule';
@@ -46,26 +48,14 @@ export { evaluate, judgeObservation, toJudgement, type Observation, type Previou
 export { isAlerting, type Judgement, type Verdict } from './rules/judgement';
 export { severityFromImpact, DEFAULT_SEVERITY_LEVELS, type Severity, type SeverityLevels } from './rules/severity';
 
-// Streaming detectors and drift
-export type { SeriesDetector, SeriesDetectorFactory, SeriesContext } from './detectors/series-detector';
-export { RuleDetector, scoresUsed, type RuleDetectorOptions } from './detectors/rule.detector';
-export { AdwinDriftDetector, type AdwinOptions } from './drift/adwin.drift-detector';
-
 // Root cause
 export { rankContributors, type ChildObservation, type Contributor, type ContributorRanking } from './root-cause/rank-contributors';
 
-// Evaluation (pure parts)
-export type { AnomalyWindow, LabelledSeries, WindowIndexRange } from './eval/labelled-series';
-export { windowIndexRanges } from './eval/labelled-series';
-export { scoreNabFile, normaliseNabScore, scaledSigmoid, probationLength, NAB_PROFILES, type NabProfile, type NabFileScore } from './eval/nab-scorer';
-export { alertOnsets } from './eval/alert-episodes';
-export { countEvents, eventMetrics, type EventCounts, type EventMetrics } from './eval/event-metrics';
-export { evaluateDetectors, evaluateDetector, type DetectorReport, type SeriesResult } from './eval/evaluation';
-export { DETECTOR_PRESETS, PRESET_NAMES, DEFAULT_PRESET, resolveDetector, type DetectorDefinition, type PresetName } from './eval/detector-catalog';
+// The shipped presets (the detector builds its rules from them; the lab measures them)
+export { DETECTOR_PRESETS, PRESET_NAMES, DEFAULT_PRESET, type Preset, type PresetName, type PresetParamValue } from './presets/detector-presets';
 
 // Synthetic billing ground truth (the one generator; @costwatch/synthetic renders it as billing records)
 export { generateSyntheticBilling, type SyntheticBillingOptions } from './synthetic/synthetic-billing.generator';
-export { toLabelledSeries, SYNTHETIC_GROUP } from './synthetic/synthetic-billing.labels';
 export { PARAMETER_RANGES, positionInPart, valueAt, partOf, type ParameterRange, type ParameterRanges, type ParameterName, type RangePart } from './synthetic/parameter-ranges';
 export {
   ANOMALY_KINDS,

@@ -1,4 +1,3 @@
-import { parseNabTimestamp, formatNabTimestamp } from '../eval/nab-timestamp';
 import { oneMonthEarlier } from './calendar-month';
 import { formatDuration, MS, parseDuration } from './duration';
 import { inferSamplingStep, samplesIn } from './sampling-step';
@@ -48,15 +47,5 @@ describe('oneMonthEarlier', () => {
     expect(oneMonthEarlier(Date.UTC(2024, 1, 1, 0))).toBe(Date.UTC(2024, 0, 1, 0));
     expect(oneMonthEarlier(Date.UTC(2024, 0, 15, 7, 30))).toBe(Date.UTC(2023, 11, 15, 7, 30));
     expect(oneMonthEarlier(Date.UTC(2024, 2, 31))).toBeNaN();
-  });
-});
-
-describe('NAB timestamps', () => {
-  it('reads data and label formats as UTC and writes the data format', () => {
-    expect(parseNabTimestamp('2014-04-10 07:15:00')).toBe(Date.UTC(2014, 3, 10, 7, 15));
-    expect(parseNabTimestamp('2014-04-10 07:15:00.000000')).toBe(Date.UTC(2014, 3, 10, 7, 15));
-    expect(parseNabTimestamp('2014-04-10T07:15Z')).toBe(Date.UTC(2014, 3, 10, 7, 15));
-    expect(formatNabTimestamp(Date.UTC(2014, 3, 10, 7, 15))).toBe('2014-04-10 07:15:00');
-    expect(() => parseNabTimestamp('10/04/2014')).toThrow(/unrecognised timestamp/);
   });
 });

@@ -1,9 +1,8 @@
+import { SeededRandom, generateSyntheticBilling } from '@costwatch/detection';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { SeededRandom } from '../random/seeded-random';
-import { generateSyntheticBilling } from '../synthetic/synthetic-billing.generator';
 import { toLabelledSeries } from '../synthetic/synthetic-billing.labels';
 import { DetectorSpecError } from './detector-params';
 import { runEvalCommand, UsageError } from './eval-command';

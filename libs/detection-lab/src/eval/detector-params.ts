@@ -1,6 +1,5 @@
+import { parseThresholdExpression, parseDuration } from '@costwatch/detection';
 import { z } from 'zod';
-import { parseThresholdExpression } from '../expression/threshold-expression.parser';
-import { parseDuration } from '../time/duration';
 
 const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
   try {

@@ -1,14 +1,6 @@
-import { RollingBaseline } from '../baseline/rolling-baseline';
-import type { BaselineStats } from '../baseline/baseline-stats';
+import { RollingBaseline, compileRule, scoresUsed, judgeObservation, toJudgement, isAlerting, createEwmaState, ewmaAlpha, ewmaUpdate, ewmaZ, createScoreVector, SCORE_INDEX, type BaselineStats, type CompiledRule, type DetectionRule, type Judgement, type Verdict, type EwmaState, type SeasonalLayout } from '@costwatch/detection';
 import { AdwinDriftDetector, type AdwinOptions } from '../drift/adwin.drift-detector';
-import type { ThresholdExpression } from '../expression/threshold-expression';
-import { compileRule, type CompiledRule, type DetectionRule } from '../rules/detection-rule';
-import { judgeObservation, toJudgement } from '../rules/evaluate';
-import { isAlerting, type Judgement, type Verdict } from '../rules/judgement';
-import { createEwmaState, ewmaAlpha, ewmaUpdate, ewmaZ, type EwmaState } from '../scoring/ewma-scorer';
 import { HalfSpaceTreesScorer, type HalfSpaceTreesScorerOptions } from '../scoring/half-space-trees.scorer';
-import { createScoreVector, SCORE_INDEX, type ScoreName } from '../scoring/score-vector';
-import type { SeasonalLayout } from '../time/seasonal-slot';
 import type { SeriesDetector } from './series-detector';
 
 export interface RuleDetectorOptions {
@@ -127,12 +119,4 @@ export class RuleDetector implements SeriesDetector {
     }
     return this.snapshot;
   }
-}
-
-/** The score names an expression reads, to switch on only the scorers it needs. */
-export function scoresUsed(expression: ThresholdExpression, into = new Set<ScoreName>()): Set<ScoreName> {
-  if ('score' in expression) into.add(expression.score);
-  else if ('not' in expression) scoresUsed(expression.not, into);
-  else for (const term of 'all' in expression ? expression.all : expression.any) scoresUsed(term, into);
-  return into;
 }

@@ -1,6 +1,5 @@
-import { generateSyntheticBilling } from '../../synthetic/synthetic-billing.generator';
+import { generateSyntheticBilling, type RangePart } from '@costwatch/detection';
 import { toLabelledSeries } from '../../synthetic/synthetic-billing.labels';
-import type { RangePart } from '../../synthetic/parameter-ranges';
 import type { LabelledSeries } from '../labelled-series';
 import type { ProtocolHalf } from './nab-split';
 

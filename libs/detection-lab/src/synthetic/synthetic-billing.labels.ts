@@ -1,5 +1,5 @@
+import type { SyntheticBillingDataset } from '@costwatch/detection';
 import type { LabelledSeries } from '../eval/labelled-series';
-import type { SyntheticBillingDataset } from './synthetic-billing.types';
 
 export const SYNTHETIC_GROUP = 'synthetic';
 

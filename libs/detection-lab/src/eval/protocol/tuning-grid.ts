@@ -1,4 +1,4 @@
-import type { PresetName } from '../detector-catalog';
+import type { PresetName } from '@costwatch/detection';
 
 /**
  * The candidates the protocol tries for each preset on the tuning part: the preset as

@@ -1,4 +1,4 @@
-import { inferSamplingStep } from '../time/sampling-step';
+import { inferSamplingStep } from '@costwatch/detection';
 import { alertOnsets } from './alert-episodes';
 import type { DetectorDefinition } from './detector-catalog';
 import { countEvents, eventMetrics, type EventCounts } from './event-metrics';

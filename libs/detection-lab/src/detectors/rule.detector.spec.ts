@@ -1,10 +1,4 @@
-import { computeBaseline } from '../baseline/compute-baseline';
-import { SeededRandom } from '../random/seeded-random';
-import { SEED_RULE, type DetectionRule } from '../rules/detection-rule';
-import { evaluate } from '../rules/evaluate';
-import type { Judgement } from '../rules/judgement';
-import { MS } from '../time/duration';
-import { HOUR_OF_WEEK } from '../time/seasonal-slot';
+import { computeBaseline, SeededRandom, SEED_RULE, evaluate, MS, HOUR_OF_WEEK, type DetectionRule, type Judgement } from '@costwatch/detection';
 import { RuleDetector, type RuleDetectorOptions } from './rule.detector';
 
 const START = Date.UTC(2024, 0, 1);

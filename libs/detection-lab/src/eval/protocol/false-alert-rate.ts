@@ -1,4 +1,4 @@
-import { MS } from '../../time/duration';
+import { MS } from '@costwatch/detection';
 import type { LabelledSeries } from '../labelled-series';
 import { probationLength } from '../nab-scorer';
 

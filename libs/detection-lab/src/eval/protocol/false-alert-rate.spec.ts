@@ -1,4 +1,4 @@
-import { MS } from '../../time/duration';
+import { MS } from '@costwatch/detection';
 import { alertsPerThousandSeriesDays, scoredDays } from './false-alert-rate';
 
 const hourly = (n: number) => ({ timestamps: Float64Array.from({ length: n }, (_, i) => i * MS.hour) });

@@ -1,5 +1,4 @@
-import { formatDuration } from '../time/duration';
-import { DEFAULT_PRESET } from './detector-catalog';
+import { DEFAULT_PRESET, formatDuration } from '@costwatch/detection';
 import type { DetectorReport } from './evaluation';
 
 interface Column {

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../random/seeded-random';
+import { SeededRandom } from '@costwatch/detection';
 
 export interface HalfSpaceTreesOptions {
   readonly trees: number;

@@ -1,4 +1,4 @@
-import type { Judgement } from '../rules/judgement';
+import type { Judgement } from '@costwatch/detection';
 
 /**
  * A stateful detector for one series, fed in time order. `update` judges the point against

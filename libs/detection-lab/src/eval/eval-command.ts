@@ -1,8 +1,8 @@
+import { DETECTOR_PRESETS, PRESET_NAMES, generateSyntheticBilling, type PresetName } from '@costwatch/detection';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DETECTOR_PRESETS, PRESET_NAMES, resolveDetector, type DetectorDefinition, type PresetName } from './detector-catalog';
-import { generateSyntheticBilling } from '../synthetic/synthetic-billing.generator';
+import { resolveDetector, type DetectorDefinition } from './detector-catalog';
 import { toLabelledSeries } from '../synthetic/synthetic-billing.labels';
 import { evaluateDetectors } from './evaluation';
 import { loadNabCorpus } from './nab-corpus.loader';

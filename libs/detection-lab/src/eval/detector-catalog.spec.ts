@@ -1,5 +1,5 @@
-import { MS } from '../time/duration';
-import { PRESET_NAMES, resolveDetector, seasonalLayoutFor } from './detector-catalog';
+import { PRESET_NAMES, MS } from '@costwatch/detection';
+import { resolveDetector, seasonalLayoutFor } from './detector-catalog';
 import { DetectorSpecError, splitDetectorSpec } from './detector-params';
 
 describe('detector specs', () => {

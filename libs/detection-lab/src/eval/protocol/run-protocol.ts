@@ -1,4 +1,5 @@
-import { DEFAULT_PRESET, PRESET_NAMES, resolveDetector, type PresetName } from '../detector-catalog';
+import { DEFAULT_PRESET, PRESET_NAMES, type PresetName } from '@costwatch/detection';
+import { resolveDetector } from '../detector-catalog';
 import { evaluateDetector, type DetectorReport } from '../evaluation';
 import type { LabelledSeries } from '../labelled-series';
 import { NAB_PROBATION_PERCENT } from '../nab-scorer';

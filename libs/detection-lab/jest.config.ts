@@ -1,0 +1,3 @@
+const { unitProject } = require('../../jest.preset.js');
+
+export default unitProject(__dirname, 'detection-lab');
