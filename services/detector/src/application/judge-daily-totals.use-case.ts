@@ -7,7 +7,7 @@ import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids
 import { RuleBook, windowOf } from '../domain/detection-rules';
 import { dailyRule } from '../domain/daily-rule';
 import { INTERMITTENT_BELOW, ewmaOf, hourlyRule, judgeValue, type JudgedBaseline } from '../domain/judge-value';
-import { advanceLifecycle, type Contributor, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
+import { advanceLifecycle, judgedHourOf, type Contributor, type JudgedHour, type LifecycleStep, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import { toAnomaly } from './judge-snapshots.use-case';
 import {
@@ -197,19 +197,7 @@ export class JudgeDailyTotalsUseCase {
   }
 
   private advance(state: SeriesState, seriesId: string, ruleName: string, judgement: Judgement, total: DailyTotal, correlationId: string | undefined, records: AnomalyRecord[], notices: AnomalyNotice[], contributors?: Contributor[]): void {
-    const day: JudgedHour = {
-      hourMs: judgement.timestampMs,
-      anomalous: judgement.anomalous,
-      severity: judgement.severity,
-      observed: total.amount,
-      observedValue: judgement.observed,
-      expected: judgement.expected,
-      z: judgement.z,
-      ratio: judgement.ratio,
-      rule: judgement.rule,
-      baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
-      ...(contributors ? { contributors } : {}),
-    };
+    const day = judgedHourOf(judgement.timestampMs, total.amount, judgement, contributors);
     const step = restatedAway(state.open, day) ?? advanceLifecycle(state.open, day, { resolveAfterHours: this.settings.resolveAfterDays, updateGrowth: this.settings.updateGrowth }, (_, startMs) => anomalyIdOf(dailyStateId(seriesId), ruleName, startMs));
     state.open = step.open;
     state.latestHourMs = Math.max(state.latestHourMs ?? 0, judgement.timestampMs);

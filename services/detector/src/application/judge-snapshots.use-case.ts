@@ -7,7 +7,7 @@ import { anomalyEventIdOf, anomalyIdOf, seriesIdOf } from '../domain/anomaly-ids
 import { dailyRule } from '../domain/daily-rule';
 import { RuleBook, windowOf } from '../domain/detection-rules';
 import { ewmaOf, hourlyRule, judgeValue, trailingBaseline, type JudgedBaseline } from '../domain/judge-value';
-import { advanceLifecycle, anomalyWindow, type JudgedHour, type OpenAnomaly } from '../domain/series-lifecycle';
+import { advanceLifecycle, anomalyWindow, judgedHourOf, type OpenAnomaly } from '../domain/series-lifecycle';
 import { DetectorMetrics } from './detector-metrics';
 import {
   ANOMALY_EVENTS,
@@ -287,18 +287,7 @@ export class JudgeSnapshotsUseCase {
     const hourShowedIt = state.lastAnomalousHourMs !== null && state.lastAnomalousHourMs !== undefined && hourMs - state.lastAnomalousHourMs < MS.day;
     const judgement = judged.anomalous && hourShowedIt ? { ...judged, anomalous: false, verdict: 'normal' as const, severity: null } : judged;
     this.metrics.windowsJudged.inc({ verdict: judgement.verdict });
-    const window: JudgedHour = {
-      hourMs,
-      anomalous: judgement.anomalous,
-      severity: judgement.severity,
-      observed: snapshot.trailing24h,
-      observedValue: judgement.observed,
-      expected: judgement.expected,
-      z: judgement.z,
-      ratio: judgement.ratio,
-      rule: judgement.rule,
-      baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
-    };
+    const window = judgedHourOf(hourMs, snapshot.trailing24h, judgement);
     // Consecutive windows share 23 of their 24 hours: one that dips under the threshold and
     // back is the same episode. It resolves after a day of normal windows.
     const step = advanceLifecycle(state.rolling ?? null, window, { ...this.settings, resolveAfterHours: Math.max(this.settings.resolveAfterHours, ROLLING_RESOLVE_AFTER_HOURS) }, (_, windowStartMs) => anomalyIdOf(id, `${rule.name}:24h`, windowStartMs));
@@ -334,18 +323,7 @@ export class JudgeSnapshotsUseCase {
       for (const key of Object.keys(state.judged)) if (key < oldest) delete state.judged[key];
     }
 
-    const hour: JudgedHour = {
-      hourMs,
-      anomalous: judgement.anomalous,
-      severity: judgement.severity,
-      observed: snapshot.amount,
-      observedValue: judgement.observed,
-      expected: judgement.expected,
-      z: judgement.z,
-      ratio: judgement.ratio,
-      rule: judgement.rule,
-      baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
-    };
+    const hour = judgedHourOf(hourMs, snapshot.amount, judgement);
     const step = advanceLifecycle(state.open, hour, this.settings, (_, windowStartMs) => anomalyIdOf(id, rule.name, windowStartMs));
     state.open = step.open;
     if (step.changed) {

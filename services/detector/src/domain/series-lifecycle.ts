@@ -1,4 +1,4 @@
-import type { Severity } from '@costwatch/detection';
+import type { Judgement, Severity } from '@costwatch/detection';
 
 const HOUR_MS = 3_600_000;
 
@@ -19,6 +19,23 @@ export interface JudgedHour {
   baseline: { fromMs: number; toMs: number; count: number };
   /** What drove it (roll-ups): the members ranked by their share of the delta. */
   contributors?: Contributor[];
+}
+
+/** What a judgement contributes to a lifecycle, `observed` the exact amount judged (an hour, a day, a 24-hour window). */
+export function judgedHourOf(hourMs: number, observed: string, judgement: Judgement, contributors?: Contributor[]): JudgedHour {
+  return {
+    hourMs,
+    anomalous: judgement.anomalous,
+    severity: judgement.severity,
+    observed,
+    observedValue: judgement.observed,
+    expected: judgement.expected,
+    z: judgement.z,
+    ratio: judgement.ratio,
+    rule: judgement.rule,
+    baseline: { fromMs: judgement.baselineWindow.startMs, toMs: judgement.baselineWindow.endMs, count: judgement.baselineCount },
+    ...(contributors ? { contributors } : {}),
+  };
 }
 
 /** One member's part in a roll-up's change: its observed and expected cost, and its share of the roll-up's delta. */
