@@ -7,14 +7,13 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import pino from 'pino';
-import { deadLetterTopic, topicNames } from '@costwatch/contracts';
+import { MS, deadLetterTopic, topicNames } from '@costwatch/contracts';
 import { createKafka, partitionLag } from '@costwatch/kafka';
 import { connectMongo } from '@costwatch/mongo';
 import { SyntheticBilling, type AnomalyLabel, type SyntheticOptions } from '@costwatch/synthetic';
 import { deliveryFailures, describeChannels, probeSyslog, readAlertmanager } from './channel-status';
 import { loadDemoConfig } from './demo.config';
 
-const DAY_MS = 86_400_000;
 const root = resolve(__dirname, '..', '..', '..');
 const config = (() => {
   try {
@@ -28,7 +27,7 @@ const config = (() => {
 const start = config.SYNTHETIC_START;
 const days = config.SYNTHETIC_DAYS;
 const from = start.replace(/-/g, '');
-const to = new Date(Date.parse(`${start}T00:00:00Z`) + (days - 1) * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '');
+const to = new Date(Date.parse(`${start}T00:00:00Z`) + (days - 1) * MS.day).toISOString().slice(0, 10).replace(/-/g, '');
 // The run directory of this stack, as tools/infra and scripts/services.mjs choose it.
 const runDir = join(config.COSTWATCH_RUN_DIR ?? join(config.COSTWATCH_CACHE_DIR ?? join(homedir(), '.cache', 'costwatch'), 'run'), 'demo');
 const labelsFile = join(runDir, 'labels.json');
@@ -153,7 +152,7 @@ interface RunStart {
 async function summarize(wallSeconds: number, settled: Settled, run: RunStart): Promise<void> {
   const runStarted = run.at;
   const labels = JSON.parse(readFileSync(labelsFile, 'utf8')) as AnomalyLabel[];
-  const period = { start: `${start}T00:00:00.000Z`, end: new Date(Date.parse(`${start}T00:00:00Z`) + days * DAY_MS).toISOString() };
+  const period = { start: `${start}T00:00:00.000Z`, end: new Date(Date.parse(`${start}T00:00:00Z`) + days * MS.day).toISOString() };
   const dbName = config.MONGO_DB;
   const { client, db } = await connectMongo(config.MONGO_URL, dbName);
   try {
@@ -164,8 +163,8 @@ async function summarize(wallSeconds: number, settled: Settled, run: RunStart): 
     const anomalies = (await db.collection<AnomalyDocument>('billing_anomalies').find({}).toArray()).filter((a) => overlaps(a.window, period, 0) && ourDomains.has(a.series.domainId));
     // The history's first collection is quiet: a first-seen notice only for a series new in a known project or domain.
     const onboarding = anomalies.filter((a) => a.rule.endsWith('first-seen') && a.window.start === period.start);
-    const detected = labels.filter((l) => anomalies.some((a) => sameSeries(a.series, l) && overlaps(a.window, l, DAY_MS)));
-    const explained = anomalies.filter((a) => labels.some((l) => sameSeries(a.series, l) && overlaps(a.window, l, DAY_MS)));
+    const detected = labels.filter((l) => anomalies.some((a) => sameSeries(a.series, l) && overlaps(a.window, l, MS.day)));
+    const explained = anomalies.filter((a) => labels.some((l) => sameSeries(a.series, l) && overlaps(a.window, l, MS.day)));
     const other = anomalies.filter((a) => !explained.includes(a) && !onboarding.includes(a));
     const firing = anomalies.filter((a) => a.state === 'firing');
     const delivered = await db.collection<{ channel: string; kind: string; at: Date }>('notification_log').find({ type: 'delivered' }).toArray();

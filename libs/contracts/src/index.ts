@@ -1,4 +1,5 @@
 export * from './topics';
+export * from './time/ms';
 export * from './money/decimal-amount';
 export * from './events/envelope';
 export * from './events/create-envelope';

@@ -12,4 +12,9 @@ describe('backoffDelay', () => {
   it('never exceeds the maximum delay', () => {
     expect(backoffDelay(policy, 20, () => 1)).toBe(1_000);
   });
+
+  it('waits at least a server hint, but never past the maximum', () => {
+    expect(backoffDelay(policy, 1, () => 0, 500)).toBe(500);
+    expect(backoffDelay(policy, 1, () => 0, 60_000)).toBe(1_000);
+  });
 });

@@ -1,4 +1,4 @@
-import { billingRecordId, fromScaled, type BillingRecord } from '@costwatch/contracts';
+import { MS, billingRecordId, fromScaled, type BillingRecord } from '@costwatch/contracts';
 import {
   ANOMALY_KINDS,
   generateSyntheticBilling,
@@ -74,8 +74,6 @@ export interface SyntheticHour {
   records: BillingRecord[];
 }
 
-const HOUR_MS = 3_600_000;
-
 const CATEGORY: Readonly<Record<ChargeLine, BillingRecord['chargeCategory'] | undefined>> = {
   usage: undefined,
   purchase: 'Purchase',
@@ -122,7 +120,7 @@ export class SyntheticBilling {
         projectId: s.project,
         serviceId: s.service,
         start: new Date(a.startMs).toISOString(),
-        end: new Date(a.endMs + HOUR_MS).toISOString(),
+        end: new Date(a.endMs + MS.hour).toISOString(),
       })),
     );
   }
@@ -140,7 +138,7 @@ export class SyntheticBilling {
     const due = new Map<number, BillingRecord[]>();
     const later = (hour: number, record: BillingRecord) => due.set(hour, [...(due.get(hour) ?? []), record]);
     for (let hour = 0; hour < this.totalHours; hour += 1) {
-      const hourStart = new Date(this.startMs + hour * HOUR_MS);
+      const hourStart = new Date(this.startMs + hour * MS.hour);
       const records: BillingRecord[] = [];
       for (const series of this.dataset.series) {
         const final = series.values[hour] as number;
@@ -167,7 +165,7 @@ export class SyntheticBilling {
       domainId: series.domain,
       projectId: series.project,
       serviceId: series.service,
-      periodStart: new Date(this.startMs + hour * HOUR_MS).toISOString(),
+      periodStart: new Date(this.startMs + hour * MS.hour).toISOString(),
       granularity: 'HOURLY' as const,
       currency: this.options.currency,
     };
@@ -176,9 +174,9 @@ export class SyntheticBilling {
       ...identity,
       id: billingRecordId(identity),
       serviceName: series.serviceName,
-      periodEnd: new Date(this.startMs + (hour + 1) * HOUR_MS).toISOString(),
+      periodEnd: new Date(this.startMs + (hour + 1) * MS.hour).toISOString(),
       amount: toAmount(amount),
-      collectedAt: new Date(this.startMs + (arrivalHour + 2) * HOUR_MS).toISOString(),
+      collectedAt: new Date(this.startMs + (arrivalHour + 2) * MS.hour).toISOString(),
       ...(chargeCategory ? { chargeCategory } : {}),
     };
   }

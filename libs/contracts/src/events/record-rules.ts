@@ -1,9 +1,7 @@
 import type { z } from 'zod';
+import { MS } from '../time/ms';
 import { BILLING_CURRENCIES } from './iso-currencies';
 import { billingRecordId, type RecordIdentity } from './record-id';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** No cloud bill starts before this; an earlier period start is a broken or hostile record. */
 export const EARLIEST_PERIOD_START = '2000-01-01T00:00:00.000Z';
@@ -104,8 +102,8 @@ export function checkIntrinsicRules(record: CheckedRecord, ctx: z.RefinementCtx)
   }
 }
 
-const days = (ms: number): string => (ms / DAY_MS).toFixed(1);
-const hours = (ms: number): string => (ms / HOUR_MS).toFixed(1);
+const days = (ms: number): string => (ms / MS.day).toFixed(1);
+const hours = (ms: number): string => (ms / MS.hour).toFixed(1);
 
 /**
  * Rules a deployment configures: the currency is an ISO 4217 code one is billed in (or a
@@ -117,7 +115,7 @@ export function checkPolicyRules(record: CheckedRecord, ctx: z.RefinementCtx, po
   if (!BILLING_CURRENCIES.has(record.currency) && !policy.extraCurrencies.includes(record.currency)) {
     ctx.addIssue({ code: 'custom', path: ['currency'], message: `"${record.currency}" is not an ISO 4217 currency one is billed in (test, no-currency, metal and fund-unit codes are refused; RECORD_EXTRA_CURRENCIES admits more)` });
   }
-  const leadMs = policy.maxLeadHours * HOUR_MS;
+  const leadMs = policy.maxLeadHours * MS.hour;
   const collectedMs = Date.parse(record.collectedAt);
   const startMs = Date.parse(record.periodStart);
   const ahead = collectedMs - (policy.now ?? Date.now)();
@@ -125,7 +123,7 @@ export function checkPolicyRules(record: CheckedRecord, ctx: z.RefinementCtx, po
   if (startMs - collectedMs > leadMs) {
     ctx.addIssue({ code: 'custom', path: ['periodStart'], message: `starts ${hours(startMs - collectedMs)} h after the record was collected (at most ${policy.maxLeadHours} h: RECORD_MAX_LEAD_HOURS)` });
   }
-  if (collectedMs - startMs > policy.maxAgeDays * DAY_MS) {
+  if (collectedMs - startMs > policy.maxAgeDays * MS.day) {
     ctx.addIssue({ code: 'custom', path: ['periodStart'], message: `starts ${days(collectedMs - startMs)} days before the record was collected (at most ${policy.maxAgeDays}: RECORD_MAX_AGE_DAYS)` });
   }
 }

@@ -1,11 +1,7 @@
-/** Milliseconds per unit for the duration strings used in detector parameters. */
-export const MS = {
-  second: 1_000,
-  minute: 60_000,
-  hour: 3_600_000,
-  day: 86_400_000,
-  week: 604_800_000,
-} as const;
+import { MS } from '@costwatch/contracts';
+
+/** Milliseconds per unit (the one definition is @costwatch/contracts'), re-exported for the kernel's users. */
+export { MS };
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ms: 1,

@@ -1,6 +1,5 @@
+import { MS } from '@costwatch/contracts';
 import type { CollectionWindow } from '../domain/billing-source';
-
-const DAY_MS = 86_400_000;
 
 /** `20261101` or `2026-11-01` → midnight UTC. */
 export function parseDay(text: string): Date {
@@ -23,11 +22,11 @@ export function windowFromOptions(options: { date?: string; from?: string; to?: 
   if (options.date && (options.from || options.to)) throw new Error('give either --date or --from/--to, not both');
   if (options.date) {
     const day = parseDay(options.date);
-    return { from: day, to: new Date(day.getTime() + DAY_MS), granularity };
+    return { from: day, to: new Date(day.getTime() + MS.day), granularity };
   }
   if (!options.from || !options.to) throw new Error('give --date YYYYMMDD, or both --from and --to');
   const from = parseDay(options.from);
-  const to = new Date(parseDay(options.to).getTime() + DAY_MS);
+  const to = new Date(parseDay(options.to).getTime() + MS.day);
   if (to <= from) throw new Error('--to must not be before --from');
   return { from, to, granularity };
 }

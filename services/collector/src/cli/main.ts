@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import pino from 'pino';
-import { topicNames } from '@costwatch/contracts';
+import { MS, topicNames } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
 import { ConfigError, quietSdkNotices, recordPolicyOf } from '@costwatch/config';
 import { S3Store } from '@costwatch/s3';
@@ -51,7 +51,7 @@ async function run(
   }
 }
 
-const hoursIn = (window: CollectionWindow) => Math.round((window.to.getTime() - window.from.getTime()) / 3_600_000);
+const hoursIn = (window: CollectionWindow) => Math.round((window.to.getTime() - window.from.getTime()) / MS.hour);
 
 const program = new Command()
   .name('costwatch-collect')

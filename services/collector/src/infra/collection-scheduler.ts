@@ -3,7 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { TopicNames } from '@costwatch/contracts';
+import { MS, type TopicNames } from '@costwatch/contracts';
 import { EventPublisher, TOPIC_NAMES } from '@costwatch/kafka';
 import { recordPolicyOf } from '@costwatch/config';
 import { JobMetrics, ROOT_LOGGER } from '@costwatch/observability';
@@ -13,9 +13,6 @@ import type { CollectorConfig } from '../config/collector.config';
 import type { BillingSource, CollectionWindow } from '../domain/billing-source';
 
 export const COLLECTOR_CONFIG = Symbol('COLLECTOR_CONFIG');
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** Which granularities a source can deliver on schedule. */
 const HOURLY_SOURCES = new Set(['synthetic', 'aws-cost-explorer']);
@@ -92,8 +89,8 @@ export class CollectionScheduler implements OnApplicationBootstrap, OnApplicatio
   async collect(granularity: CollectionWindow['granularity'], now = new Date()): Promise<void> {
     const window: CollectionWindow =
       granularity === 'HOURLY'
-        ? { from: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - HOUR_MS), to: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS), granularity }
-        : { from: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - DAY_MS), to: new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS), granularity };
+        ? { from: new Date(Math.floor(now.getTime() / MS.hour) * MS.hour - MS.hour), to: new Date(Math.floor(now.getTime() / MS.hour) * MS.hour), granularity }
+        : { from: new Date(Math.floor(now.getTime() / MS.day) * MS.day - MS.day), to: new Date(Math.floor(now.getTime() / MS.day) * MS.day), granularity };
     const eligible = granularity === 'HOURLY' ? HOURLY_SOURCES : DAILY_SOURCES;
     let failures = 0;
     let skipped = 0;

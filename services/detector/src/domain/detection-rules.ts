@@ -1,5 +1,6 @@
 import {
   DETECTOR_PRESETS,
+  MS,
   SEED_RULE,
   compileRule,
   ewmaAlpha,
@@ -14,8 +15,6 @@ import {
   type ThresholdExpression,
 } from '@costwatch/detection';
 import { matchesAll, type MatchableSeries, type SeriesMatcher } from './series-matcher';
-
-const HOUR_MS = 3_600_000;
 
 export const DETECTION_PRESET_NAMES = ['seed', 'billing', 'extreme'] as const;
 export type DetectionPresetName = (typeof DETECTION_PRESET_NAMES)[number];
@@ -97,7 +96,7 @@ export const PRESET_RULES: Readonly<Record<DetectionPresetName, PresetRule>> = {
   billing: {
     expression: billing.rule,
     expected: billing.expected,
-    minHistoryHours: parseDuration(billing.minHistory) / HOUR_MS,
+    minHistoryHours: parseDuration(billing.minHistory) / MS.hour,
     firstSeenMin: billing.firstSeen,
     dropToZeroMin: billing.dropToZero,
     recurringTolerance: billing.recurring,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Collection, Db } from 'mongodb';
 import pLimit from 'p-limit';
-import { baselineDocumentId, type BaselineDocument, type StoredResolution, type StoredSeasonal, type StoredStats } from '@costwatch/contracts';
+import { MS, baselineDocumentId, type BaselineDocument, type StoredResolution, type StoredSeasonal, type StoredStats } from '@costwatch/contracts';
 import { DAY_OF_WEEK, HOUR_OF_WEEK, type BaselineStats, type SeasonalLayout } from '@costwatch/detection';
 import { Collections, MONGO_DB } from '@costwatch/mongo';
 import { CLOSED_DAYS, type BaselineLookup, type BaselineSource, type ClosedDays, type JudgedBaseline } from '../application/ports';
@@ -10,7 +10,7 @@ import { CLOSED_DAYS, type BaselineLookup, type BaselineSource, type ClosedDays,
 const CACHED_DATES = 4;
 const LOOKUP_CONCURRENCY = 16;
 
-const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * MS.day).toISOString().slice(0, 10);
 
 function statsOf(stats: StoredStats, seasonal: StoredSeasonal | null | undefined, layout: SeasonalLayout, windowStartMs: number, asOfMs: number): BaselineStats {
   return {
@@ -38,7 +38,7 @@ export function toJudgedBaseline(doc: BaselineDocument): JudgedBaseline {
     stats,
     activeFraction: doc.activeFraction ?? 1,
     active: doc.active ? statsOf(doc.active, doc.active.seasonal, HOUR_OF_WEEK, windowStartMs, asOfMs) : null,
-    recent: doc.recent ? statsOf(doc.recent, null, HOUR_OF_WEEK, asOfMs - 7 * 86_400_000, asOfMs) : null,
+    recent: doc.recent ? statsOf(doc.recent, null, HOUR_OF_WEEK, asOfMs - 7 * MS.day, asOfMs) : null,
   };
 }
 

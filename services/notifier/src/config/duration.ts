@@ -1,6 +1,7 @@
+import { MS } from '@costwatch/contracts';
 import { z } from 'zod';
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const UNIT_MS = { ms: 1, s: MS.second, m: MS.minute, h: MS.hour, d: MS.day } as const;
 const PART = /(\d+)(ms|s|m|h|d)/g;
 const WHOLE = /^(?:\d+(?:ms|s|m|h|d))+$/;
 

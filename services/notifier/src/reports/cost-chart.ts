@@ -1,4 +1,4 @@
-import { fromScaled, toScaled, type Anomaly } from '@costwatch/contracts';
+import { MS, fromScaled, toScaled, type Anomaly } from '@costwatch/contracts';
 import type { CostReport } from './cost-report';
 import { escapeHtml } from './html-escape';
 import { lastDay } from './report-period';
@@ -20,8 +20,6 @@ export const CHART_WIDTH = 1100;
 export const CHART_HEIGHT = 480;
 /** Services drawn on their own; the rest are stacked together as "other services". */
 const TOP_SERVICES = 7;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const PALETTE = ['#4e79a7', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#bcbd22'];
 const OTHER_COLOUR = '#c9c9c9';
@@ -36,7 +34,7 @@ export function costChart(report: CostReport): CostChart {
   const hourly = period.kind === 'daily';
   const startMs = Date.parse(`${period.start}T00:00:00Z`);
   const endMs = Date.parse(`${period.end}T00:00:00Z`);
-  const bucketMs = hourly ? HOUR_MS : DAY_MS;
+  const bucketMs = hourly ? MS.hour : MS.day;
   const count = Math.round((endMs - startMs) / bucketMs);
   const buckets = Array.from({ length: count }, (_, i) => {
     const at = new Date(startMs + i * bucketMs);
@@ -58,7 +56,7 @@ export function costChart(report: CostReport): CostChart {
         if (hour < count && amount) entry.scaled[hour] = (entry.scaled[hour] ?? 0n) + toScaled(amount);
       });
     } else {
-      const index = Math.round((Date.parse(`${row.date}T00:00:00Z`) - startMs) / DAY_MS);
+      const index = Math.round((Date.parse(`${row.date}T00:00:00Z`) - startMs) / MS.day);
       if (index >= 0 && index < count) entry.scaled[index] = (entry.scaled[index] ?? 0n) + toScaled(row.amount);
     }
     entry.total += toScaled(row.amount);
@@ -161,7 +159,7 @@ export function chartSvg(chart: CostChart): string {
     const every = Math.ceil(chart.buckets.length / 31);
     if (i % every === 0) out.push(`<text x="${f(left + i * slot + slot / 2)}" y="${top + plotHeight + 18}" text-anchor="middle" fill="#444" font-size="${slot < 30 ? 10 : 12}">${escapeHtml(bucket.label)}</text>`);
   });
-  out.push(`<text x="${left + plotWidth / 2}" y="${CHART_HEIGHT - 12}" text-anchor="middle" fill="#444">${chart.buckets.length > 0 && chart.endMs - chart.startMs <= DAY_MS ? 'hour (UTC)' : 'day (UTC)'}</text>`);
+  out.push(`<text x="${left + plotWidth / 2}" y="${CHART_HEIGHT - 12}" text-anchor="middle" fill="#444">${chart.buckets.length > 0 && chart.endMs - chart.startMs <= MS.day ? 'hour (UTC)' : 'day (UTC)'}</text>`);
   if (chart.stacks.length === 0) out.push(`<text x="${left + plotWidth / 2}" y="${top + plotHeight / 2}" text-anchor="middle" font-size="16" fill="#777">no cost in this period</text>`);
 
   // Legend: services, then the anomaly severities present.
@@ -192,7 +190,7 @@ export function chartSvg(chart: CostChart): string {
 /** The hours covered by any of the windows, merged into [from, to) runs (ms). */
 export function coveredHours(windows: ReadonlyArray<{ startMs: number; endMs: number }>): Array<[number, number]> {
   const sorted = windows
-    .map((w) => [Math.floor(w.startMs / HOUR_MS) * HOUR_MS, Math.ceil(w.endMs / HOUR_MS) * HOUR_MS] as [number, number])
+    .map((w) => [Math.floor(w.startMs / MS.hour) * MS.hour, Math.ceil(w.endMs / MS.hour) * MS.hour] as [number, number])
     .filter(([from, to]) => to > from)
     .sort((a, b) => a[0] - b[0]);
   const runs: Array<[number, number]> = [];

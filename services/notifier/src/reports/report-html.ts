@@ -1,3 +1,4 @@
+import { MS } from '@costwatch/contracts';
 import type { AmountChange } from './amount-change';
 import { formatAmount, formatDelta, formatPercent } from './amount-format';
 import { SEVERITY_COLOURS } from './cost-chart';
@@ -51,7 +52,7 @@ function windowText(window: { start: string; end: string }): string {
   const [start, end] = [new Date(window.start), new Date(window.end)];
   const text = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
   const [from, to] = [text(start), text(end)];
-  return `${from} – ${to.slice(0, 4) === from.slice(0, 4) ? to.slice(5) : to} (${Math.round((end.getTime() - start.getTime()) / 3_600_000)} h)`;
+  return `${from} – ${to.slice(0, 4) === from.slice(0, 4) ? to.slice(5) : to} (${Math.round((end.getTime() - start.getTime()) / MS.hour)} h)`;
 }
 
 const range = (p: ReportPeriod): string => (p.days.length === 1 ? p.start : `${p.start} – ${lastDay(p)}`);

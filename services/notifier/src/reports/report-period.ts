@@ -1,3 +1,5 @@
+import { MS } from '@costwatch/contracts';
+
 /** Calendar periods of a cost report, in UTC: a day, a week (Monday to Sunday) or a month. */
 export const reportPeriodKinds = ['daily', 'weekly', 'monthly'] as const;
 export type ReportPeriodKind = (typeof reportPeriodKinds)[number];
@@ -12,13 +14,11 @@ export interface ReportPeriod {
   days: string[];
 }
 
-const DAY_MS = 86_400_000;
-
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 const msOf = (day: string): number => Date.parse(`${day}T00:00:00Z`);
 
 export function addDays(day: string, days: number): string {
-  return dayOf(msOf(day) + days * DAY_MS);
+  return dayOf(msOf(day) + days * MS.day);
 }
 
 /** `20260915` → `2026-09-15`; anything that is not a real calendar day is refused. */

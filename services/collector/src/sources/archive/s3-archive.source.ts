@@ -1,8 +1,6 @@
-import { billingRecordIntrinsicSchema, billingSources, compactDay, dayFileKey, dayPrefix, type BillingRecord } from '@costwatch/contracts';
+import { MS, billingRecordIntrinsicSchema, billingSources, compactDay, dayFileKey, dayPrefix, type BillingRecord } from '@costwatch/contracts';
 import type { S3Store } from '@costwatch/s3';
 import type { RejectedRow, SourceBatch } from '../../domain/billing-source';
-
-const DAY_MS = 86_400_000;
 
 /** What one archived day gave back. */
 export interface ArchivedDay {
@@ -25,7 +23,7 @@ export class S3ArchiveSource {
   constructor(private readonly store: S3Store) {}
 
   async *days(window: { from: Date; to: Date }): AsyncGenerator<ArchivedDay> {
-    for (let t = window.from.getTime(); t < window.to.getTime(); t += DAY_MS) {
+    for (let t = window.from.getTime(); t < window.to.getTime(); t += MS.day) {
       yield await this.day(new Date(t).toISOString().slice(0, 10));
     }
   }

@@ -1,3 +1,4 @@
+import { MS } from '@costwatch/contracts';
 import { GetCostAndUsageCommand, type CostExplorerClient, type DateInterval, type Group } from '@aws-sdk/client-cost-explorer';
 import pLimit from 'p-limit';
 import type { BillingSource, CollectionWindow, RejectedRow, SourceBatch } from '../../domain/billing-source';
@@ -11,12 +12,10 @@ import { classifyAwsError } from './aws-retry';
 import { CostExplorerClientPool, type BaseCredentials } from './cost-explorer-client-pool';
 
 const BATCH_SIZE = 1000;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** Cost Explorer's TimePeriod covering a window: whole UTC days (DAILY) or whole hours (HOURLY), end exclusive. */
 export function costExplorerTimePeriod(window: CollectionWindow): DateInterval {
-  const unit = window.granularity === 'HOURLY' ? HOUR_MS : DAY_MS;
+  const unit = window.granularity === 'HOURLY' ? MS.hour : MS.day;
   const start = new Date(Math.floor(window.from.getTime() / unit) * unit);
   const end = new Date(Math.ceil(window.to.getTime() / unit) * unit);
   const format = (instant: Date): string => (window.granularity === 'HOURLY' ? `${instant.toISOString().slice(0, 19)}Z` : instant.toISOString().slice(0, 10));

@@ -1,4 +1,4 @@
-import { NEGATIVE_AMOUNT_CATEGORIES, pollutingKeyPaths, type BillingRecord } from '@costwatch/contracts';
+import { MS, NEGATIVE_AMOUNT_CATEGORIES, pollutingKeyPaths, type BillingRecord } from '@costwatch/contracts';
 import type { SourceRow } from '../shared/record-aggregator';
 import { serviceSlug } from '../shared/service-slug';
 import { fieldLimitsOf, untrustedTextReason } from '../shared/untrusted-text';
@@ -9,7 +9,6 @@ type ChargeCategory = NonNullable<BillingRecord['chargeCategory']>;
 const CHARGE_CATEGORIES = new Map<string, ChargeCategory>(
   (['Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment'] as const).map((category) => [category.toLowerCase(), category]),
 );
-const HOUR_MS = 3_600_000;
 const CACHE_LIMIT = 50_000;
 /** Service name used when a (non-conformant) row has none, so its cost is still counted. */
 export const UNATTRIBUTED_SERVICE = 'Unattributed';
@@ -115,7 +114,7 @@ export class FocusRowParser {
         projectId: subAccountId ?? billingAccountId,
         serviceId,
         serviceName,
-        granularity: endMs - startMs === HOUR_MS ? 'HOURLY' : 'DAILY',
+        granularity: endMs - startMs === MS.hour ? 'HOURLY' : 'DAILY',
         periodStart: new Date(startMs),
         periodEnd: new Date(endMs),
         currency,

@@ -1,4 +1,4 @@
-const DAY_MS = 86_400_000;
+import { MS } from '@costwatch/contracts';
 
 /** One calendar day of a provider, as "YYYYMMDD" and the instants it covers. */
 export interface CalendarDay {
@@ -28,10 +28,10 @@ export function daysStartingIn(window: { from: Date; to: Date }, offsetMinutes: 
   const offsetMs = offsetMinutes * 60_000;
   const local = new Date(window.from.getTime() + offsetMs);
   let startMs = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) - offsetMs;
-  if (startMs < window.from.getTime()) startMs += DAY_MS;
+  if (startMs < window.from.getTime()) startMs += MS.day;
   const days: CalendarDay[] = [];
-  for (; startMs < window.to.getTime(); startMs += DAY_MS) {
-    days.push({ ymd: utcYmd(new Date(startMs + offsetMs)), start: new Date(startMs), end: new Date(startMs + DAY_MS) });
+  for (; startMs < window.to.getTime(); startMs += MS.day) {
+    days.push({ ymd: utcYmd(new Date(startMs + offsetMs)), start: new Date(startMs), end: new Date(startMs + MS.day) });
   }
   return days;
 }

@@ -1,5 +1,5 @@
 import { BillingSourceError } from './billing-source-error';
-import { backoffDelay, withRetry, type RetryDecision } from './retry';
+import { withRetry, type RetryDecision } from './retry';
 
 const policy = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 4 };
 const retriable = (error: unknown): RetryDecision => (error instanceof Error && error.message === 'busy' ? { retry: true } : { retry: false });
@@ -46,17 +46,5 @@ describe('withRetry', () => {
     );
     await expect(attempt).rejects.toThrow('denied');
     expect(calls).toBe(1);
-  });
-});
-
-describe('backoffDelay', () => {
-  const wide = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 };
-  it('grows the jitter ceiling exponentially up to the cap', () => {
-    expect([1, 2, 3, 4, 5].map((attempt) => backoffDelay(wide, attempt, 0, () => 0.999))).toEqual([99, 199, 399, 799, 999]);
-    expect(backoffDelay(wide, 3, 0, () => 0)).toBe(0);
-  });
-  it('waits at least the server hint, but never past the cap', () => {
-    expect(backoffDelay(wide, 1, 500, () => 0)).toBe(500);
-    expect(backoffDelay(wide, 1, 60_000, () => 0)).toBe(1000);
   });
 });

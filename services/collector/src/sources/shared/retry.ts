@@ -1,4 +1,5 @@
 import type { BillingRecord } from '@costwatch/contracts';
+import { backoffDelay } from '@costwatch/kafka';
 import { z } from 'zod';
 import { BillingSourceError } from './billing-source-error';
 import { describeError } from './describe-error';
@@ -7,7 +8,7 @@ import { describeError } from './describe-error';
 export interface RetryPolicy {
   /** Total attempts including the first one. */
   maxAttempts: number;
-  /** First backoff ceiling; doubles per attempt (full jitter below the ceiling). */
+  /** First backoff ceiling; doubles per attempt (@costwatch/kafka's `backoffDelay`: jitter over the upper half). */
   baseDelayMs: number;
   /** Upper bound for one wait, also for a server's Retry-After. */
   maxDelayMs: number;
@@ -36,12 +37,6 @@ export interface RetryContext {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Full-jitter exponential backoff, raised to the server's hint and capped by the policy. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, notBeforeMs = 0, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.min(policy.maxDelayMs, Math.max(notBeforeMs, Math.floor(random() * ceiling)));
-}
-
 /**
  * Runs an operation, retrying the failures `classify` calls retriable with backoff, at most
  * `policy.maxAttempts` times in all. A non-retriable failure is rethrown unchanged; running out
@@ -62,7 +57,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, p
           { cause: error },
         );
       }
-      await sleep(backoffDelay(policy, attempt, decision.notBeforeMs));
+      await sleep(backoffDelay({ initialDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs }, attempt, Math.random, decision.notBeforeMs));
     }
   }
 }
