@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import pino from 'pino';
 import { MongoClient } from 'mongodb';
-import { BILLING_RECORD_EVENT, billingRecordEventSchema, billingRecordId, canonicalAmount, createEnvelope, seriesKey, topicNames, type BillingRecord, type TopicNames } from '@costwatch/contracts';
+import { BILLING_RECORD_EVENT, MS, billingRecordEventSchema, billingRecordId, canonicalAmount, createEnvelope, seriesKey, topicNames, type BillingRecord, type TopicNames } from '@costwatch/contracts';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
 import type { Kafka } from 'kafkajs';
 import { infraEndpoints } from '../infra-endpoints';
@@ -51,7 +51,6 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-const HOUR_MS = 3_600_000;
 const START_MS = Date.UTC(2026, 5, 1);
 const root = resolve(__dirname, '../../..');
 
@@ -249,8 +248,8 @@ async function main(): Promise<void> {
     }
     const levels = Array.from({ length: options.series }, (_, i) => 1 + (i % 50));
     const hourRecords = (hour: number, spiked: ReadonlySet<number>): BillingRecord[] => {
-      const periodStart = new Date(START_MS + hour * HOUR_MS).toISOString();
-      const periodEnd = new Date(START_MS + (hour + 1) * HOUR_MS).toISOString();
+      const periodStart = new Date(START_MS + hour * MS.hour).toISOString();
+      const periodEnd = new Date(START_MS + (hour + 1) * MS.hour).toISOString();
       return levels.map((level, i) => {
         const identity = { source: 'synthetic' as const, domainId, projectId: `p${Math.floor(i / 100)}`, serviceId: `s${i % 100}`, periodStart, granularity: 'HOURLY' as const, currency: 'USD' };
         const value = level * (1 + ((i * 7919 + hour * 104729) % 1000) / 25_000 - 0.02) * (spiked.has(i) ? 8 : 1);
@@ -294,7 +293,7 @@ async function main(): Promise<void> {
     const measuredHours = Array.from({ length: options.hours }, (_, h) => {
       const spiked = new Set<number>();
       while (spiked.size < options.spikes) spiked.add((spikeIndex++ * 7) % options.series);
-      return { spiked, hour: new Date(START_MS + (26 + h) * HOUR_MS).toISOString().slice(0, 13), records: hourRecords(26 + h, spiked) };
+      return { spiked, hour: new Date(START_MS + (26 + h) * MS.hour).toISOString().slice(0, 13), records: hourRecords(26 + h, spiked) };
     });
     const measuredCpu = new ProcessCpu(pids);
     measuredCpu.start();

@@ -1,9 +1,11 @@
+import { MS } from './duration';
+
 /**
  * The typical sampling interval of a series: the median of the positive gaps between
  * consecutive timestamps. The median ignores outages and duplicate rows (NAB has both), so a
  * 5-minute series with a few hour-long gaps still reports 5 minutes.
  */
-export function inferSamplingStep(timestamps: ArrayLike<number>, fallbackMs = 3_600_000): number {
+export function inferSamplingStep(timestamps: ArrayLike<number>, fallbackMs = MS.hour): number {
   const gaps: number[] = [];
   for (let i = 1; i < timestamps.length; i++) {
     const gap = (timestamps[i] as number) - (timestamps[i - 1] as number);
