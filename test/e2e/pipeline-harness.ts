@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Db, MongoClient } from 'mongodb';
 import pino from 'pino';
-import { billingRecordId, canonicalAmount, topicNames, type BillingRecord, type TopicNames } from '@costwatch/contracts';
+import { MS, billingRecordId, canonicalAmount, topicNames, type BillingRecord, type TopicNames } from '@costwatch/contracts';
+import { SeededRandom } from '@costwatch/detection';
 import { EventPublisher, createKafka, ensureTopics } from '@costwatch/kafka';
 import { connectMongo } from '@costwatch/mongo';
 import { testEndpoints, uniqueName, waitFor } from '@costwatch/testing';
@@ -185,18 +186,6 @@ export function syslogLines(needle: string): string[] {
     .filter((line) => line.includes(needle));
 }
 
-/** A small deterministic generator (mulberry32): the same seed gives the same noise. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SeriesSpec {
   projectId: string;
   serviceId: string;
@@ -218,15 +207,15 @@ export interface Spike {
  * (bounded noise, so the seed rule never fires on it), except the spike hours.
  */
 export function billingRecords(domainId: string, series: readonly SeriesSpec[], startMs: number, days: number, spikes: readonly Spike[] = [], seed = 7): BillingRecord[] {
-  const random = mulberry32(seed);
+  const random = new SeededRandom(seed);
   const records: BillingRecord[] = [];
-  const collectedAt = new Date(startMs + days * 86_400_000).toISOString();
+  const collectedAt = new Date(startMs + days * MS.day).toISOString();
   for (let h = 0; h < days * 24; h += 1) {
-    const periodStart = new Date(startMs + h * 3_600_000).toISOString();
-    const periodEnd = new Date(startMs + (h + 1) * 3_600_000).toISOString();
+    const periodStart = new Date(startMs + h * MS.hour).toISOString();
+    const periodEnd = new Date(startMs + (h + 1) * MS.hour).toISOString();
     for (const s of series) {
       const spike = spikes.find((x) => x.hour === h && x.projectId === s.projectId && x.serviceId === s.serviceId);
-      const value = s.base * (1 + (random() - 0.5) * 0.04) * (spike?.factor ?? 1);
+      const value = s.base * (1 + (random.next() - 0.5) * 0.04) * (spike?.factor ?? 1);
       const identity = { source: 'synthetic' as const, domainId, projectId: s.projectId, serviceId: s.serviceId, periodStart, granularity: 'HOURLY' as const, currency: 'USD' };
       records.push({ ...identity, id: billingRecordId(identity), serviceName: s.serviceName, periodEnd, amount: canonicalAmount(value.toFixed(6)), collectedAt });
     }
