@@ -183,7 +183,13 @@ describe('replay for backfill', () => {
     );
     await settled(replayed);
     expect(await anomaliesOf(replayed)).toEqual(liveAnomalies);
-    expect(await decisionsOf(replayed)).toEqual(await decisionsOf(live));
+    // An anomaly event the killed detector had published and publishes again after its restart
+    // (its state was not saved yet) is suppressed as a duplicate of the notice it repeats: the
+    // same notices are sent, none twice.
+    const withoutRepeats = (decisions: string[]) => decisions.filter((d) => !(d.startsWith('suppressed:') && decisions.includes(`notice:${d.slice('suppressed:'.length)}`)));
+    const [replayedDecisions, liveDecisions] = [await decisionsOf(replayed), await decisionsOf(live)];
+    expect(withoutRepeats(replayedDecisions)).toEqual(withoutRepeats(liveDecisions));
+    expect(replayedDecisions.filter((d) => d.startsWith('notice:'))).toEqual(liveDecisions.filter((d) => d.startsWith('notice:')));
   }, 240_000);
 
   it('replaying it a second time adds no document, no event and no notification', async () => {
