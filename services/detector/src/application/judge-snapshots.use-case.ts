@@ -283,7 +283,9 @@ export class JudgeSnapshotsUseCase {
     if (!this.settings.rolling || !this.daily.enabled || snapshot.trailing24h === undefined || snapshot.hour === 23 || daily === null) return;
     const rule = dailyRule(this.rules.ruleFor(id, snapshot), this.daily);
     const hourMs = hourStartOf(snapshot);
-    const judged = judgeValue(hourMs, approximate(snapshot.trailing24h), trailingBaseline(hourly, daily, hourMs), rule, Date.parse(`${snapshot.date}T00:00:00Z`));
+    const expected = trailingBaseline(hourly, daily, hourMs);
+    if (expected === null) return;
+    const judged = judgeValue(hourMs, approximate(snapshot.trailing24h), expected, rule, Date.parse(`${snapshot.date}T00:00:00Z`));
     const hourShowedIt = state.lastAnomalousHourMs !== null && state.lastAnomalousHourMs !== undefined && hourMs - state.lastAnomalousHourMs < MS.day;
     const judgement = judged.anomalous && hourShowedIt ? { ...judged, anomalous: false, verdict: 'normal' as const, severity: null } : judged;
     this.metrics.windowsJudged.inc({ verdict: judgement.verdict });

@@ -54,9 +54,18 @@ describe('trailingBaseline', () => {
     const daily: JudgedBaseline = { stats: { windowStartMs: 0, asOfMs: 0, count: 30, mean: 57, std: 38, median: 80, mad: 2, meanAbsDev: 30, min: 0, max: 82 }, activeFraction: 0.71, active: null };
     // Saturday 2026-03-14 10:00 UTC: the window runs from Friday 11:00, so it holds 6 office hours.
     const window = trailingBaseline(hourly, daily, Date.parse('2026-03-14T10:00:00Z'));
-    expect(window.stats.median).toBe(60);
-    expect(window.stats.mad).toBe(2);
-    expect(window.stats.count).toBe(30);
+    expect(window?.stats.median).toBe(60);
+    expect(window?.stats.mad).toBe(2);
+    expect(window?.stats.count).toBe(30);
+    // Under three weeks of history its schedule is not known yet: not judged.
+    expect(trailingBaseline({ ...hourly, stats: { ...hourly.stats, seasonal: { ...seasonal, count: new Array<number>(168).fill(2) } } }, daily, Date.parse('2026-03-14T10:00:00Z'))).toBeNull();
+  });
+
+  it('an always-on series with slots seen fewer than three times expects its overall hourly median there', () => {
+    const seasonal = { layout: HOUR_OF_WEEK, median: new Array<number>(168).fill(12), mad: new Array<number>(168).fill(1), count: new Array<number>(168).fill(2), pooledMad: 1 };
+    const hourly: JudgedBaseline = { stats: { windowStartMs: 0, asOfMs: 0, count: 216, mean: 10, std: 1.7, median: 10, mad: 1, meanAbsDev: 1.4, min: 7, max: 13, seasonal }, activeFraction: 1, active: null };
+    const daily: JudgedBaseline = { stats: { windowStartMs: 0, asOfMs: 0, count: 9, mean: 240, std: 8, median: 240, mad: 5, meanAbsDev: 6, min: 228, max: 252 }, activeFraction: 1, active: null };
+    expect(trailingBaseline(hourly, daily, Date.parse('2026-03-11T09:00:00Z'))?.stats.median).toBe(240);
   });
 });
 

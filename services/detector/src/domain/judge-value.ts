@@ -36,19 +36,25 @@ export function hourlyRule(rule: CompiledRule, baseline: JudgedBaseline | null):
   return variant(withoutDrop, rule, (r) => ({ ...r, dropToZeroMinExpected: Number.POSITIVE_INFINITY }));
 }
 
+/** Samples an hour-of-week slot needs before its median stands for that hour (3 weeks of history). */
+export const SLOT_SAMPLES_AT_LEAST = 3;
+
 /**
  * What the 24 hours ending with `endHourMs` are expected to cost: the sum of the 24 hours'
  * hour-of-week medians from the hourly baseline (so a window that takes a weekday's office
- * hours into a Saturday expects them), spread as the daily totals spread. A window judged
- * against one day of week would expect a Saturday of a weekday-only series to cost nothing.
+ * hours into a Saturday expects them), spread as the daily totals spread. A slot seen fewer
+ * than {@link SLOT_SAMPLES_AT_LEAST} times stands in with the series' overall hourly median;
+ * an intermittent series (its shape is its schedule) is not judged until every slot of the
+ * window is known: null.
  */
-export function trailingBaseline(hourly: JudgedBaseline, daily: JudgedBaseline, endHourMs: number): JudgedBaseline {
+export function trailingBaseline(hourly: JudgedBaseline, daily: JudgedBaseline, endHourMs: number): JudgedBaseline | null {
   const profile = hourly.stats.seasonal;
   let expected = 0;
   for (let k = 0; k < 24; k += 1) {
     const slot = profile ? seasonalSlot(endHourMs - k * MS.hour, profile.layout) : -1;
-    const median = profile && (profile.count[slot] ?? 0) > 0 ? (profile.median[slot] as number) : hourly.stats.median;
-    expected += median;
+    const known = profile !== undefined && (profile.count[slot] ?? 0) >= SLOT_SAMPLES_AT_LEAST;
+    if (!known && hourly.activeFraction < INTERMITTENT_BELOW) return null;
+    expected += known ? (profile.median[slot] as number) : hourly.stats.median;
   }
   const { windowStartMs, asOfMs, count, std, mad, meanAbsDev } = daily.stats;
   return { stats: { windowStartMs, asOfMs, count, mean: expected, std, median: expected, mad, meanAbsDev, min: Number.NaN, max: Number.NaN }, activeFraction: 1, active: null };
